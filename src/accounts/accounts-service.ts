@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { Db } from '../platform/db.ts';
+import { validationError } from '../platform/errors.ts';
+import { API_KEY_PATTERN, generateApiKey, hashApiKey, hashesEqual, keyPrefix } from './api-keys.ts';
+
+export const DEFAULT_ACCOUNT = 'default';
+
+/** The client or an open transaction: both work for every function here. */
+type DbClient = Db | Prisma.TransactionClient;
+
+export interface AuthenticatedAccount {
+  accountId: string;
+  keyId: string;
+}
+
+export async function ensureAccount(db: DbClient, name: string): Promise<{ id: string; name: string }> {
+  return db.account.upsert({ where: { name }, create: { id: randomUUID(), name }, update: {} });
+}
+
+/** Creates a new key for the account (creating the account if needed); the key is shown only here. */
+export async function createApiKey(db: DbClient, accountName: string, key = generateApiKey()): Promise<string> {
+  if (!API_KEY_PATTERN.test(key)) throw validationError('An API key is ffsk_ followed by 64 lowercase hex characters.');
+  const account = await ensureAccount(db, accountName);
+  await db.apiKey.create({
+    data: { id: randomUUID(), accountId: account.id, prefix: keyPrefix(key), hash: hashApiKey(key) },
+  });
+  return key;
+}
+
+/** Makes sure the given key exists for the account; returns false when it already did. */
+export async function ensureApiKey(db: DbClient, accountName: string, key: string): Promise<boolean> {
+  const existing = await db.apiKey.findUnique({ where: { hash: hashApiKey(key) } });
+  if (existing) {
+    if (existing.revokedAt) await db.apiKey.update({ where: { id: existing.id }, data: { revokedAt: null } });
+    return false;
+  }
+  await createApiKey(db, accountName, key);
+  return true;
+}
+
+export async function countApiKeys(db: DbClient): Promise<number> {
+  return db.apiKey.count({ where: { revokedAt: null } });
+}
+
+export async function listApiKeys(db: DbClient) {
+  const keys = await db.apiKey.findMany({ include: { account: true }, orderBy: { createdAt: 'asc' } });
+  return keys.map((k) => ({
+    prefix: k.prefix,
+    account: k.account.name,
+    createdAt: k.createdAt,
+    lastUsedAt: k.lastUsedAt,
+    revokedAt: k.revokedAt,
+  }));
+}
+
+export async function revokeApiKey(db: DbClient, prefix: string): Promise<boolean> {
+  const result = await db.apiKey.updateMany({ where: { prefix, revokedAt: null }, data: { revokedAt: new Date() } });
+  return result.count > 0;
+}
+
+export async function verifyApiKey(db: DbClient, key: string | null | undefined): Promise<AuthenticatedAccount | null> {
+  if (!key || !API_KEY_PATTERN.test(key)) return null;
+  const row = await db.apiKey.findUnique({ where: { prefix: keyPrefix(key) } });
+  if (!row || row.revokedAt || !hashesEqual(row.hash, hashApiKey(key))) return null;
+  return { accountId: row.accountId, keyId: row.id };
+}

@@ -1,0 +1,40 @@
+import type { Db } from '../platform/db.ts';
+import type { Logger } from '../platform/logger.ts';
+import { hashApiKey } from './api-keys.ts';
+import { verifyApiKey, type AuthenticatedAccount } from './accounts-service.ts';
+
+const LAST_USED_WRITE_MS = 60_000;
+
+/** Verifies API keys with a short in-memory cache so a hot read path does not hash-and-query every time. */
+// Revocation takes effect within cacheMs.
+export function createAuthenticator(db: Db, log: Logger, cacheMs = 5_000) {
+  const cache = new Map<string, { result: AuthenticatedAccount | null; expires: number }>();
+  const lastWritten = new Map<string, number>();
+
+  const touch = (keyId: string, now: number) => {
+    if ((lastWritten.get(keyId) ?? 0) + LAST_USED_WRITE_MS > now) return;
+    lastWritten.set(keyId, now);
+    db.apiKey
+      .update({ where: { id: keyId }, data: { lastUsedAt: new Date(now) } })
+      .catch((err: unknown) => log.warn({ err }, 'could not record API key use'));
+  };
+
+  return async function authenticate(key: string | null | undefined): Promise<AuthenticatedAccount | null> {
+    if (!key) return null;
+    const now = Date.now();
+    const cacheKey = hashApiKey(key);
+    const hit = cache.get(cacheKey);
+    let result: AuthenticatedAccount | null;
+    if (hit && hit.expires > now && cacheMs > 0) {
+      result = hit.result;
+    } else {
+      result = await verifyApiKey(db, key);
+      if (cache.size > 10_000) cache.clear();
+      cache.set(cacheKey, { result, expires: now + cacheMs });
+    }
+    if (result) touch(result.keyId, now);
+    return result;
+  };
+}
+
+export type Authenticate = ReturnType<typeof createAuthenticator>;

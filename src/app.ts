@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { createAuthenticator } from './accounts/authenticator.ts';
+import { bootstrapApiKey } from './accounts/bootstrap.ts';
+import type { Config } from './config.ts';
+import { createHttpServer } from './http/server.ts';
+import { jobDefinitions, jobWorkers } from './jobs.ts';
+import type { Deps } from './platform/context.ts';
+import { createDb, type Db } from './platform/db.ts';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './platform/embedded-postgres.ts';
+import { createEventBus } from './platform/events.ts';
+import { createLogger, type Logger } from './platform/logger.ts';
+import { resolveMediaBinaries } from './platform/media/index.ts';
+import { migrate } from './platform/migrate.ts';
+import { parseAllowList } from './platform/outbound/index.ts';
+import { startQueue } from './platform/queue.ts';
+import { createUrlSigner } from './platform/signed-urls.ts';
+import { createStorage } from './platform/storage/index.ts';
+
+export const VERSION = '0.1.0';
+
+export interface App {
+  deps: Deps;
+  url: string;
+  server: Server | undefined;
+  /** The API key created at this start (first start without BOOTSTRAP_API_KEY), shown once. */
+  createdApiKey: string | undefined;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  /** How long verified API keys are cached; tests use 0 so revocation is immediate. */
+  authCacheMs?: number;
+}
+
+/** Starts every role the config asks for; the embedded Postgres (if any) is stopped last. */
+export async function startApp(config: Config, options: StartOptions = {}): Promise<App> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err: unknown) => log.warn({ err }, 'shutdown step failed'));
+    cleanups.length = 0;
+  };
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const embedded: EmbeddedPostgres = await startEmbeddedPostgres({
+        dataDir: path.join(config.dataDir, 'pg'),
+        log: (msg) => log.warn(msg),
+      });
+      cleanups.push(() => embedded.stop());
+      databaseUrl = embedded.url;
+      log.info('embedded PostgreSQL started');
+    }
+    const applied = await migrate(databaseUrl, { log: (m) => log.info(m) });
+    if (applied.length) log.info({ applied }, 'migrations applied');
+
+    const db: Db = createDb(databaseUrl);
+    cleanups.push(() => db.$disconnect());
+    const events = await createEventBus(databaseUrl, log);
+    cleanups.push(() => events.close());
+    const queue = await startQueue(databaseUrl, jobDefinitions, log);
+    cleanups.push(() => queue.stop());
+
+    const port = config.port === 0 ? await freePort(config.host) : config.port;
+    const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
+    const deps: Deps = {
+      config,
+      db,
+      storage: createStorage({ dataDir: config.dataDir, s3: config.s3 }),
+      queue,
+      events,
+      media: resolveMediaBinaries({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath }),
+      allow: parseAllowList(config.outboundAllow),
+      signer: createUrlSigner(config.serverSecret ?? (await serverSecret(db)), publicUrl),
+      log,
+    };
+    const createdApiKey = await bootstrapApiKey(db, config.bootstrapApiKey);
+
+    if (config.role !== 'api') await queue.work(jobWorkers(deps));
+    let server: Server | undefined;
+    if (config.role !== 'worker') {
+      server = createHttpServer(deps, createAuthenticator(db, log, options.authCacheMs), VERSION);
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(port, config.host, resolve);
+      });
+      const listening = server;
+      cleanups.push(() => closeServer(listening));
+      log.info({ url: publicUrl }, 'HTTP server listening');
+    }
+    return { deps, url: `http://127.0.0.1:${port}`, server, createdApiKey, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function serverSecret(db: Db): Promise<string> {
+  const candidate = randomBytes(32).toString('base64url');
+  await db.setting.createMany({ data: [{ key: 'server_secret', value: candidate }], skipDuplicates: true });
+  const row = await db.setting.findUniqueOrThrow({ where: { key: 'server_secret' } });
+  return row.value;
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,142 @@
+import type { Job } from 'pg-boss';
+import { z } from 'zod';
+import type { Deps } from '../platform/context.ts';
+import { mediaFieldsFromProbe, probeMedia, type MediaFields } from '../platform/media/index.ts';
+import { download, OutboundError } from '../platform/outbound/index.ts';
+import { defineJob, type JobWorker } from '../platform/queue.ts';
+import { ObjectTooLargeError } from '../platform/storage/index.ts';
+import { sanitizeFilename, storageKey } from './file-names.ts';
+import { failFile, updateProcessingFile } from './file-status.ts';
+
+const filePayload = z.object({ fileId: z.uuid() });
+type FilePayload = z.infer<typeof filePayload>;
+
+// Jobs whose retries ran out, or whose worker died and never came back, land here.
+export const fileDeadLetterJob = defineJob({
+  name: 'file.dead',
+  payload: filePayload,
+  options: { retryLimit: 5, retryDelay: 5, expireInSeconds: 60 },
+});
+
+export const ingestJob = defineJob({
+  name: 'file.ingest',
+  payload: filePayload,
+  options: {
+    retryLimit: 3,
+    retryDelay: 2,
+    retryBackoff: true,
+    retryDelayMax: 60,
+    expireInSeconds: 3600,
+    heartbeatSeconds: 10,
+    deadLetter: fileDeadLetterJob.name,
+  },
+});
+
+export const probeJob = defineJob({
+  name: 'file.probe',
+  payload: filePayload,
+  options: {
+    retryLimit: 2,
+    retryDelay: 2,
+    retryBackoff: true,
+    expireInSeconds: 600,
+    heartbeatSeconds: 10,
+    deadLetter: fileDeadLetterJob.name,
+  },
+});
+
+export const fileJobDefinitions = [fileDeadLetterJob, ingestJob, probeJob];
+
+const isLastAttempt = (job: Job<unknown>, retryLimit = 0) => job.retryCount >= retryLimit;
+
+async function ingest(deps: Deps, { fileId }: FilePayload, job: Job<unknown>): Promise<void> {
+  const file = await deps.db.file.findUnique({ where: { id: fileId } });
+  if (!file || file.status !== 'PROCESSING' || file.isDeleted || !file.originalFileUrl) return;
+  let key: string | undefined;
+  try {
+    const response = await download(file.originalFileUrl, {
+      allow: deps.allow,
+      maxBytes: deps.config.maxFileBytes,
+      connectTimeoutMs: 10_000,
+      firstByteTimeoutMs: 30_000,
+      totalTimeoutMs: deps.config.importTimeoutMs,
+      signal: job.signal,
+    });
+    const filename = file.filename === 'file' && response.filename ? sanitizeFilename(response.filename) : file.filename;
+    key = storageKey(file.accountId, file.id, filename);
+    const { size } = await deps.storage.put(key, response.body, {
+      contentType: response.contentType,
+      maxBytes: deps.config.maxFileBytes,
+    });
+    const stillWanted = await updateProcessingFile(deps, fileId, {
+      filename,
+      storageKey: key,
+      sizeBytes: BigInt(size),
+      mimeType: response.contentType ?? null,
+    });
+    if (!stillWanted) {
+      await deps.storage.delete(key);
+      return;
+    }
+    await deps.queue.send(probeJob, { fileId });
+  } catch (err) {
+    const failure = describeIngestFailure(err);
+    if (failure.retryable && !isLastAttempt(job, ingestJob.options.retryLimit)) throw err;
+    deps.log.warn({ err, fileId }, 'import failed');
+    await failFile(deps, fileId, failure.status, failure.message);
+  }
+}
+
+function describeIngestFailure(err: unknown): { status: string; message: string; retryable: boolean } {
+  if (err instanceof OutboundError) {
+    const status = err.status === 'FORBIDDEN_ADDRESS' || err.status === 'BAD_URL' || err.status === 'TOO_MANY_REDIRECTS'
+      ? 'UNREACHABLE_INPUT_FILE'
+      : err.status;
+    return { status, message: err.message, retryable: err.retryable };
+  }
+  if (err instanceof ObjectTooLargeError) {
+    return { status: 'FILE_TOO_LARGE', message: `The file is larger than ${err.limitBytes} bytes.`, retryable: false };
+  }
+  return { status: 'STORAGE_ERROR', message: 'The file could not be written to storage.', retryable: true };
+}
+
+async function probe(deps: Deps, { fileId }: FilePayload, job: Job<unknown>): Promise<void> {
+  const file = await deps.db.file.findUnique({ where: { id: fileId } });
+  if (!file || file.status !== 'PROCESSING' || file.isDeleted || !file.storageKey) return;
+  const stored = await deps.storage.stat(file.storageKey);
+  if (!stored) {
+    await failFile(deps, fileId, 'STORAGE_ERROR', 'The stored bytes of this file are missing.');
+    return;
+  }
+  const input = deps.storage.localPath(file.storageKey)
+    ?? (await deps.storage.presignGet(file.storageKey, { expiresInSeconds: 900 }))!;
+  let fields: MediaFields;
+  try {
+    fields = await probeMedia(input, {
+      ffprobePath: deps.media.ffprobe,
+      filename: file.filename,
+      contentType: file.mimeType ?? undefined,
+      timeoutMs: 120_000,
+    });
+  } catch (err) {
+    // Only storage or download errors fail a file: when ffprobe itself keeps failing, the bytes are
+    // still stored, just without media fields.
+    if (!isLastAttempt(job, probeJob.options.retryLimit)) throw err;
+    deps.log.warn({ err, fileId }, 'probe failed; storing without media fields');
+    fields = mediaFieldsFromProbe(null, file.filename, file.mimeType ?? undefined);
+  }
+  await updateProcessingFile(deps, fileId, { ...fields, sizeBytes: BigInt(stored.size), status: 'STORED' });
+}
+
+export function fileJobWorkers(deps: Deps): JobWorker<FilePayload>[] {
+  const concurrency = deps.config.workerConcurrency;
+  return [
+    { definition: ingestJob, concurrency, handle: (data, job) => ingest(deps, data, job) },
+    { definition: probeJob, concurrency, handle: (data, job) => probe(deps, data, job) },
+    {
+      definition: fileDeadLetterJob,
+      handle: ({ fileId }) =>
+        failFile(deps, fileId, 'WORKER_LOST', 'Processing stopped and did not finish after every retry.'),
+    },
+  ];
+}

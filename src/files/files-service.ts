@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { File } from '../generated/prisma/client.ts';
+import type { ServiceContext } from '../platform/context.ts';
+import { notFound, payloadTooLarge } from '../platform/errors.ts';
+import { isUuid } from '../platform/ids.ts';
+import { checkUrl } from '../platform/outbound/index.ts';
+import { ObjectTooLargeError } from '../platform/storage/index.ts';
+import { filenameFromUrl, sanitizeFilename, storageKey } from './file-names.ts';
+import { ingestJob, probeJob } from './file-jobs.ts';
+import { publishFileStatus } from './file-status.ts';
+
+export const DOWNLOAD_URL_TTL_SECONDS = 300;
+
+export async function storeFileFromUrl(ctx: ServiceContext, input: { fileUrl: string }): Promise<{ fileId: string }> {
+  const url = await checkUrl(input.fileUrl, ctx.allow);
+  const fileId = randomUUID();
+  await ctx.db.$transaction(async (tx) => {
+    await tx.file.create({
+      data: {
+        id: fileId,
+        accountId: ctx.accountId,
+        storeType: 'STORED_FILE',
+        originalFileUrl: url.href,
+        filename: filenameFromUrl(url),
+      },
+    });
+    await ctx.queue.send(ingestJob, { fileId }, tx);
+  });
+  return { fileId };
+}
+
+/** Streams the upload into storage first, so an oversized or broken upload leaves no record and no bytes. */
+export async function uploadFile(
+  ctx: ServiceContext,
+  input: { filename: string | undefined; contentType?: string; stream: Readable },
+): Promise<{ fileId: string }> {
+  const fileId = randomUUID();
+  const filename = sanitizeFilename(input.filename);
+  const key = storageKey(ctx.accountId, fileId, filename);
+  let size: number;
+  try {
+    ({ size } = await ctx.storage.put(key, input.stream, {
+      contentType: input.contentType,
+      maxBytes: ctx.config.maxFileBytes,
+    }));
+  } catch (err) {
+    if (err instanceof ObjectTooLargeError) throw payloadTooLarge(ctx.config.maxFileBytes);
+    throw err;
+  }
+  try {
+    await ctx.db.$transaction(async (tx) => {
+      await tx.file.create({
+        data: {
+          id: fileId,
+          accountId: ctx.accountId,
+          storeType: 'UPLOAD',
+          filename,
+          storageKey: key,
+          sizeBytes: BigInt(size),
+          mimeType: input.contentType ?? null,
+        },
+      });
+      await ctx.queue.send(probeJob, { fileId }, tx);
+    });
+  } catch (err) {
+    await ctx.storage.delete(key).catch(() => undefined);
+    throw err;
+  }
+  return { fileId };
+}
+
+export async function getFile(ctx: ServiceContext, fileId: string): Promise<File> {
+  if (!isUuid(fileId)) throw notFound('File');
+  const file = await ctx.db.file.findFirst({ where: { id: fileId, accountId: ctx.accountId } });
+  if (!file) throw notFound('File');
+  return file;
+}
+
+export async function listFiles(ctx: ServiceContext, input: { limit: number; offset: number }) {
+  const where = { accountId: ctx.accountId, isDeleted: false };
+  const [files, total] = await Promise.all([
+    ctx.db.file.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: input.limit, skip: input.offset }),
+    ctx.db.file.count({ where }),
+  ]);
+  return { files, total, limit: input.limit, offset: input.offset };
+}
+
+/** Removes the bytes; the record stays with isDeleted, so a second delete is NOT_FOUND. */
+export async function deleteFile(ctx: ServiceContext, fileId: string): Promise<{ deleted: true; fileId: string }> {
+  if (!isUuid(fileId)) throw notFound('File');
+  const claimed = await ctx.db.file.updateMany({
+    where: { id: fileId, accountId: ctx.accountId, isDeleted: false },
+    data: { isDeleted: true, deletedAt: new Date() },
+  });
+  if (claimed.count === 0) throw notFound('File');
+  await ctx.storage.deletePrefix(`${ctx.accountId}/${fileId}/`);
+  await publishFileStatus(ctx, fileId);
+  return { deleted: true, fileId };
+}
+
+/** Undoes an upload that the request as a whole turned out to refuse: no record, no bytes. */
+export async function discardUpload(ctx: ServiceContext, fileId: string): Promise<void> {
+  await ctx.db.file.deleteMany({ where: { id: fileId, accountId: ctx.accountId } });
+  await ctx.storage.deletePrefix(`${ctx.accountId}/${fileId}/`);
+}
+
+/** A short-lived signed URL of the bytes: presigned on S3, a signed media URL on local disk. */
+export async function downloadUrl(ctx: ServiceContext, fileId: string, filename: string): Promise<string> {
+  const file = await getFile(ctx, fileId);
+  if (file.isDeleted || file.status !== 'STORED' || !file.storageKey || file.filename !== filename) {
+    throw notFound('File');
+  }
+  const presigned = await ctx.storage.presignGet(file.storageKey, {
+    expiresInSeconds: DOWNLOAD_URL_TTL_SECONDS,
+    downloadFilename: file.filename,
+  });
+  return presigned ?? ctx.signer.shortLivedUrl(file.id, file.filename, DOWNLOAD_URL_TTL_SECONDS);
+}
+
+export function storageUrlOf(ctx: Pick<ServiceContext, 'signer'>, file: File): string | null {
+  return file.status === 'STORED' && !file.isDeleted ? ctx.signer.storageUrl(file.id, file.filename) : null;
+}
+
+export function sizeMbytes(sizeBytes: bigint | null): number | null {
+  return sizeBytes === null ? null : Math.round((Number(sizeBytes) / 1_048_576) * 1000) / 1000;
+}

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import { AppError } from '../platform/errors.ts';
+import type { Logger } from '../platform/logger.ts';
+
+/** The one place where a thrown value becomes a GraphQL error: AppError codes become extensions.code. */
+export function createErrorMasker(log: Logger) {
+  return function maskError(error: unknown): Error {
+    // By name, not instanceof: graphql ships CJS and ESM builds, and errors made by the executor may
+    // come from the other copy.
+    const graphqlError = error instanceof Error && error.name === 'GraphQLError' ? (error as GraphQLError) : undefined;
+    const original = graphqlError?.originalError ?? error;
+    if (original instanceof AppError) {
+      return new GraphQLError(original.message, {
+        nodes: graphqlError?.nodes,
+        path: graphqlError?.path,
+        extensions: { code: original.code, ...(original.detail ? { detail: original.detail } : {}) },
+      });
+    }
+    if (graphqlError && !graphqlError.originalError) {
+      // Parse, validation and variable errors: the client's own mistake, with a clear message already.
+      return new GraphQLError(graphqlError.message, {
+        nodes: graphqlError.nodes,
+        source: graphqlError.source,
+        positions: graphqlError.positions,
+        path: graphqlError.path,
+        extensions: { ...graphqlError.extensions, code: 'INVALID_REQUEST' },
+      });
+    }
+    const errorId = randomUUID();
+    log.error({ err: original, errorId }, 'GraphQL resolver failed');
+    return new GraphQLError(`Something went wrong on our side. Quote error id ${errorId} when reporting it.`, {
+      nodes: graphqlError?.nodes,
+      path: graphqlError?.path,
+      extensions: { code: 'INTERNAL_ERROR' },
+    });
+  };
+}

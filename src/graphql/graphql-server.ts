@@ -1,0 +1,90 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createYoga, type Plugin } from 'graphql-yoga';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Authenticate } from '../accounts/authenticator.ts';
+import type { Deps } from '../platform/context.ts';
+import type { GraphQLContext } from './builder.ts';
+import { createErrorMasker } from './error-mask.ts';
+import { schema } from './schema.ts';
+
+export interface ServerContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  /** Set when the multipart body was already parsed by graphql-upload-minimal (streaming uploads). */
+  uploadParams?: unknown;
+}
+
+// Yoga's own multipart parser buffers whole files; ours streams, so hand yoga the parsed params.
+const useStreamedUploads = (): Plugin<ServerContext> => ({
+  onRequestParse({ serverContext, setRequestParser }) {
+    const params = (serverContext as unknown as ServerContext | undefined)?.uploadParams;
+    if (params) setRequestParser(() => params as never);
+  },
+});
+
+export function createGraphQL(deps: Deps, authenticate: Authenticate) {
+  const contextFor = async (apiKey: string | undefined | null, requestId: string): Promise<GraphQLContext> => {
+    const account = await authenticate(apiKey);
+    return {
+      deps,
+      requestId,
+      service: account ? { ...deps, accountId: account.accountId, requestId } : null,
+    };
+  };
+
+  const yoga = createYoga<ServerContext, GraphQLContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: { title: 'FFmpeg media API', subscriptionsProtocol: 'WS' },
+    multipart: false,
+    maskedErrors: { maskError: createErrorMasker(deps.log) },
+    logging: false,
+    plugins: [useStreamedUploads()],
+    context: ({ request, requestId }) => contextFor(request.headers.get('x-api-key'), requestId),
+  });
+
+  function attachWebSocket(server: Server): WebSocketServer {
+    const wss = new WebSocketServer({ server, path: '/graphql' });
+    useServer<Record<string, unknown>, { request: IncomingMessage }>(
+      {
+        execute: (args: any) => args.rootValue.execute(args),
+        subscribe: (args: any) => args.rootValue.subscribe(args),
+        onSubscribe: async (ctx, _id, params) => {
+          const { schema: enveloped, execute, subscribe, parse, validate } = yoga.getEnveloped({
+            ...ctx,
+            req: ctx.extra.request,
+            params,
+          });
+          const apiKey = readKey(ctx.connectionParams) ?? readHeader(ctx.extra.request, 'x-api-key');
+          const args = {
+            schema: enveloped,
+            operationName: params.operationName,
+            document: parse(params.query),
+            variableValues: params.variables,
+            contextValue: await contextFor(apiKey, `ws-${ctx.extra.request.headers['sec-websocket-key'] ?? ''}`),
+            rootValue: { execute, subscribe },
+          };
+          const errors = validate(args.schema, args.document);
+          return errors.length ? errors : args;
+        },
+      },
+      wss,
+    );
+    return wss;
+  }
+
+  return { yoga, attachWebSocket };
+}
+
+function readKey(params: Record<string, unknown> | undefined): string | undefined {
+  const value = params?.['X-API-KEY'] ?? params?.['x-api-key'] ?? params?.apiKey;
+  return typeof value === 'string' ? value : undefined;
+}
+
+function readHeader(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,43 @@
+import type { IncomingMessage } from 'node:http';
+import { AppError, invalidRequest } from '../platform/errors.ts';
+
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+/** Reads a JSON request body with a size cap; anything else is a clear 4xx. */
+export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_JSON_BODY_BYTES): Promise<unknown> {
+  const contentType = String(req.headers['content-type'] ?? '');
+  if (!/^application\/([a-z0-9.+-]*\+)?json\b/i.test(contentType)) {
+    req.resume();
+    throw invalidRequest('Content-Type must be application/json.');
+  }
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBytes) {
+    req.resume();
+    throw new AppError('PAYLOAD_TOO_LARGE', `The JSON body exceeds ${maxBytes} bytes.`);
+  }
+  const chunks = await new Promise<Buffer[]>((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    // Events rather than async iteration: leaving a for-await early destroys the socket, and the
+    // client would get no answer.
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) {
+        parts.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.resume();
+      reject(new AppError('PAYLOAD_TOO_LARGE', `The JSON body exceeds ${maxBytes} bytes.`));
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(parts));
+    req.once('error', reject);
+  });
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw invalidRequest('The request body is not valid JSON.');
+  }
+}

@@ -1,0 +1,62 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { Deps } from '../platform/context.ts';
+import { notFound } from '../platform/errors.ts';
+import { isUuid } from '../platform/ids.ts';
+import { parseRange } from './byte-range.ts';
+import { sendError } from './respond.ts';
+
+const MEDIA_PATH = /^\/media\/([^/]+)\/([^/]+)\/([^/]+)$/;
+
+/**
+ * storage_url and short-lived download links: no API key, the signed token is the capability.
+ * Local bytes are streamed with Range support; S3 objects are a redirect to a presigned URL.
+ */
+export async function handleMedia(deps: Deps, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) {
+  try {
+    const match = MEDIA_PATH.exec(url.pathname);
+    const [, fileId = '', token = ''] = match ?? [];
+    if (!match || !isUuid(fileId) || !deps.signer.verify(fileId, token)) throw notFound('File');
+    const file = await deps.db.file.findUnique({ where: { id: fileId } });
+    if (!file || file.isDeleted || file.status !== 'STORED' || !file.storageKey) throw notFound('File');
+
+    const presigned = await deps.storage.presignGet(file.storageKey, { expiresInSeconds: 300, downloadFilename: file.filename });
+    if (presigned) {
+      res.writeHead(302, { location: presigned, 'cache-control': 'no-store' }).end();
+      return;
+    }
+    const stat = await deps.storage.stat(file.storageKey);
+    if (!stat) throw notFound('File');
+    const etag = `"${stat.etag ?? `${file.id}-${stat.size}`}"`;
+    const headers: Record<string, string | number> = {
+      'accept-ranges': 'bytes',
+      'content-type': file.mimeType ?? 'application/octet-stream',
+      'content-disposition': `inline; filename="${file.filename}"`,
+      etag,
+      'cache-control': 'private, max-age=3600',
+    };
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, headers).end();
+      return;
+    }
+    const range = req.headers['if-range'] && req.headers['if-range'] !== etag
+      ? ({ kind: 'full' } as const)
+      : parseRange(req.headers.range, stat.size);
+    if (range.kind === 'unsatisfiable') {
+      res.writeHead(416, { ...headers, 'content-range': `bytes */${stat.size}` }).end();
+      return;
+    }
+    const [status, start, end] = range.kind === 'partial' ? [206, range.start, range.end] : [200, 0, stat.size - 1];
+    if (range.kind === 'partial') headers['content-range'] = `bytes ${start}-${end}/${stat.size}`;
+    headers['content-length'] = stat.size === 0 ? 0 : end - start + 1;
+    res.writeHead(status, headers);
+    if (req.method === 'HEAD' || stat.size === 0) {
+      res.end();
+      return;
+    }
+    const body = await deps.storage.getStream(file.storageKey, range.kind === 'partial' ? { start, end } : undefined);
+    await pipeline(body, res).catch(() => undefined); // a client that hangs up early is not an error
+  } catch (err) {
+    sendError(res, err, requestId, deps.log);
+  }
+}

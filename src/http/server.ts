@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { processRequest } from 'graphql-upload-minimal';
+import type { Authenticate } from '../accounts/authenticator.ts';
+import { createGraphQL } from '../graphql/graphql-server.ts';
+import type { Deps } from '../platform/context.ts';
+import { AppError, type ErrorCode } from '../platform/errors.ts';
+import { serveDocs } from './docs-page.ts';
+import { handleMedia } from './media-route.ts';
+import { buildOpenApi } from './openapi.ts';
+import { sendError, sendJson } from './respond.ts';
+import { createRestHandler } from './rest-adapter.ts';
+import { restRoutes } from './routes.ts';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function createHttpServer(deps: Deps, authenticate: Authenticate, version: string): http.Server {
+  const rest = createRestHandler(restRoutes, deps, authenticate);
+  const { yoga, attachWebSocket } = createGraphQL(deps, authenticate);
+  const openapi = JSON.stringify(buildOpenApi(restRoutes, version));
+
+  const server = http.createServer(async (req, res) => {
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      sendError(res, new AppError('INVALID_REQUEST', 'Malformed request target.'), requestId, deps.log);
+      return;
+    }
+    const path = url.pathname;
+    try {
+      if (path === '/graphql' || path.startsWith('/graphql/')) {
+        let uploadParams: unknown;
+        if (req.method === 'POST' && /^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) {
+          uploadParams = await processRequest(req, res, { maxFileSize: deps.config.maxFileBytes + 1, maxFiles: 1 });
+        }
+        await yoga(req, res, { req, res, requestId, uploadParams });
+      } else if (path.startsWith('/api/')) {
+        await rest(req, res, url, requestId);
+      } else if (path.startsWith('/media/') && (req.method === 'GET' || req.method === 'HEAD')) {
+        await handleMedia(deps, req, res, url, requestId);
+      } else if (path === '/healthz') {
+        sendJson(res, 200, { status: 'ok' });
+      } else if (path === '/readyz') {
+        await ready(deps, res);
+      } else if (path === '/openapi.json') {
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(openapi);
+      } else if (path === '/') {
+        res.writeHead(302, { location: '/docs' }).end();
+      } else if (!(await serveDocs(path, res))) {
+        throw new AppError('NOT_FOUND', 'No such route.');
+      }
+    } catch (err) {
+      sendError(res, toAppError(err), requestId, deps.log);
+    }
+  });
+  attachWebSocket(server);
+  return server;
+}
+
+// graphql-upload-minimal throws HttpErrors with a status; keep the client's mistakes 4xx.
+function toAppError(err: unknown): unknown {
+  const status = (err as { status?: unknown; expose?: unknown })?.status;
+  if (typeof status !== 'number' || status >= 500) return err;
+  const code: ErrorCode = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INVALID_REQUEST';
+  return new AppError(code, (err as Error).message);
+}
+
+async function ready(deps: Deps, res: http.ServerResponse): Promise<void> {
+  const checks = await Promise.allSettled([deps.db.$queryRaw`SELECT 1`, deps.storage.ping()]);
+  const [database, storage] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unavailable'));
+  const ok = database === 'ok' && storage === 'ok';
+  sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', database, storage });
+}

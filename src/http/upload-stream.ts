@@ -1,0 +1,21 @@
+import { PassThrough, type Readable } from 'node:stream';
+
+/**
+ * Hands a consumer its own copy of a multipart file stream. When the consumer gives up (size limit,
+ * storage error) it calls release(): the parser's stream is then drained instead of destroyed, which
+ * keeps busboy (and graphql-upload-minimal) healthy and lets the request finish. A 'limit' event on the
+ * source (graphql-upload-minimal truncates silently and unpipes) becomes an error on the copy.
+ */
+export function detachableStream(source: Readable, limitError?: () => Error): { stream: PassThrough; release(): void } {
+  const stream = new PassThrough();
+  source.on('limit', () => stream.destroy(limitError?.() ?? new Error('upload truncated at the size limit')));
+  source.on('error', (err) => stream.destroy(err));
+  source.pipe(stream);
+  return {
+    stream,
+    release() {
+      source.unpipe(stream);
+      source.resume();
+    },
+  };
+}

@@ -1,0 +1,10 @@
+import { fileJobDefinitions, fileJobWorkers } from './files/file-jobs.ts';
+import type { Deps } from './platform/context.ts';
+import type { JobDefinition, JobWorker } from './platform/queue.ts';
+
+/** Every queue, in creation order (a dead-letter queue before the queues that use it). */
+export const jobDefinitions: JobDefinition<any>[] = [...fileJobDefinitions];
+
+export function jobWorkers(deps: Deps): JobWorker<any>[] {
+  return [...fileJobWorkers(deps)];
+}

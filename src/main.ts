@@ -1,0 +1,45 @@
+import { startApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './platform/logger.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const app = await startApp(config, { log });
+  if (app.createdApiKey) {
+    // Shown once: only its hash is stored.
+    process.stdout.write(
+      `\n  API key for the default account (shown once, store it now):\n\n    ${app.createdApiKey}\n\n` +
+        `  Try: curl -H "X-API-KEY: ${app.createdApiKey}" ${config.publicUrl ?? app.url}/api/v1/files\n\n`,
+    );
+  }
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    app.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Start-up failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});

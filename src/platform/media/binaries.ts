@@ -1,0 +1,95 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+export interface MediaBinaries {
+  ffmpeg: string;
+  ffprobe: string;
+}
+
+export interface MediaBinaryOptions {
+  ffmpegPath?: string;
+  ffprobePath?: string;
+}
+
+type BinaryName = 'ffmpeg' | 'ffprobe';
+
+const NPM_PACKAGE: Record<BinaryName, string> = {
+  ffmpeg: '@ffmpeg-installer/ffmpeg',
+  ffprobe: '@ffprobe-installer/ffprobe',
+};
+
+const ENV_HINT: Record<BinaryName, string> = {
+  ffmpeg: 'FFMPEG_PATH',
+  ffprobe: 'FFPROBE_PATH',
+};
+
+/**
+ * Finds ffmpeg and ffprobe, each on its own: an explicit path (which must be an executable file),
+ * else the first one on PATH, else the binary shipped in node_modules by the installer packages.
+ */
+export function resolveMediaBinaries(opts: MediaBinaryOptions): MediaBinaries {
+  return {
+    ffmpeg: resolveBinary('ffmpeg', opts.ffmpegPath),
+    ffprobe: resolveBinary('ffprobe', opts.ffprobePath),
+  };
+}
+
+function resolveBinary(name: BinaryName, explicitPath: string | undefined): string {
+  if (explicitPath !== undefined && explicitPath !== '') {
+    const problem = executableProblem(explicitPath);
+    if (problem) {
+      throw new Error(`${ENV_HINT[name]}: ${name} at "${explicitPath}" ${problem}.`);
+    }
+    return path.resolve(explicitPath);
+  }
+  return findOnPath(name, process.env.PATH ?? '') ?? npmShippedBinary(name);
+}
+
+/** Returns why `file` cannot be run, or null when it is an executable regular file. */
+function executableProblem(file: string): string | null {
+  let isFile: boolean;
+  try {
+    isFile = statSync(file).isFile();
+  } catch {
+    return 'does not exist';
+  }
+  if (!isFile) return 'is not a file';
+  try {
+    accessSync(file, constants.X_OK);
+  } catch {
+    return 'is not executable';
+  }
+  return null;
+}
+
+function findOnPath(name: BinaryName, searchPath: string): string | null {
+  const fileName = process.platform === 'win32' ? `${name}.exe` : name;
+  for (const dir of searchPath.split(path.delimiter)) {
+    // An empty PATH entry means "current directory" to a shell; running whatever binary happens
+    // to sit in the working directory is not something a server should do.
+    if (dir === '' || !path.isAbsolute(dir)) continue;
+    const candidate = path.join(dir, fileName);
+    if (executableProblem(candidate) === null) return candidate;
+  }
+  return null;
+}
+
+function npmShippedBinary(name: BinaryName): string {
+  const pkg = NPM_PACKAGE[name];
+  let shipped: string;
+  try {
+    // Loaded lazily: the installer packages throw at import time on an unsupported platform,
+    // which must not matter when a system binary was found.
+    const require = createRequire(import.meta.url);
+    shipped = (require(pkg) as { path: string }).path;
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(
+      `No ${name} found: set ${ENV_HINT[name]}, put ${name} on PATH, or install ${pkg} (${reason}).`,
+    );
+  }
+  const problem = executableProblem(shipped);
+  if (problem) throw new Error(`${name} shipped by ${pkg} at "${shipped}" ${problem}.`);
+  return shipped;
+}

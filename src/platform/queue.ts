@@ -1,0 +1,74 @@
+import { PgBoss, fromPrisma, type Job, type PrismaTransactionLike, type Queue } from 'pg-boss';
+import type { z } from 'zod';
+import type { Logger } from './logger.ts';
+
+/** One row of the job table: a queue, its retry/expiry policy and its payload schema. */
+export interface JobDefinition<T = unknown> {
+  name: string;
+  payload: z.ZodType<T>;
+  options: Omit<Queue, 'name' | 'notify'>;
+}
+
+/** The worker side of a queue: how many at once in one process, and what to do with a job. */
+export interface JobWorker<T = unknown> {
+  definition: JobDefinition<T>;
+  concurrency?: number;
+  handle(data: T, job: Job<unknown>): Promise<void>;
+}
+
+export interface JobQueue {
+  /** Enqueues a job; with tx, the job exists only if that Prisma transaction commits. */
+  send<T>(definition: JobDefinition<T>, data: T, tx?: PrismaTransactionLike): Promise<void>;
+  work(workers: JobWorker<any>[]): Promise<void>;
+  /** Stops fetching new jobs, waits up to graceMs for running ones, then closes. */
+  stop(graceMs?: number): Promise<void>;
+  boss: PgBoss;
+}
+
+export function defineJob<T>(definition: JobDefinition<T>): JobDefinition<T> {
+  return definition;
+}
+
+/** Starts pg-boss and creates every queue (dead-letter queues must come before their users). */
+export async function startQueue(databaseUrl: string, definitions: JobDefinition<any>[], log: Logger): Promise<JobQueue> {
+  const boss = new PgBoss({
+    connectionString: databaseUrl,
+    schema: 'pgboss',
+    max: 5,
+    // A NOTIFY wakes workers at once; polling stays as a slow backstop.
+    useListenNotify: true,
+    superviseIntervalSeconds: 10,
+  });
+  boss.on('error', (err) => log.error({ err }, 'job queue error'));
+  boss.on('warning', (warning) => log.warn({ warning }, 'job queue warning'));
+  await boss.start();
+  for (const def of definitions) {
+    await boss.createQueue(def.name, { ...def.options, notify: true });
+  }
+
+  return {
+    boss,
+    async send(def, data, tx) {
+      await boss.send(def.name, def.payload.parse(data) as object, tx ? { db: fromPrisma(tx) } : undefined);
+    },
+    async work(workers) {
+      for (const worker of workers as JobWorker<unknown>[]) {
+        const { definition } = worker;
+        const options = { localConcurrency: worker.concurrency ?? 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 2 };
+        await boss.work(definition.name, options, async ([job]) => {
+          if (!job) return;
+          const parsed = definition.payload.safeParse(job.data);
+          if (!parsed.success) {
+            // A payload that cannot be read never becomes readable by retrying.
+            log.error({ queue: definition.name, jobId: job.id, issues: parsed.error.issues }, 'dropping malformed job');
+            return;
+          }
+          await worker.handle(parsed.data, job);
+        });
+      }
+    },
+    async stop(graceMs = 10_000) {
+      await boss.stop({ graceful: true, timeout: graceMs });
+    },
+  };
+}

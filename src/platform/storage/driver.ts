@@ -1,0 +1,119 @@
+// The storage contract shared by the local-disk and S3 drivers, plus the helpers both use.
+import { Transform, type TransformCallback, type Readable } from 'node:stream';
+
+/** Inclusive byte range, as in an HTTP `Range: bytes=start-end` header. */
+export interface ByteRange {
+  start: number;
+  end?: number;
+}
+
+export interface StoredObject {
+  size: number;
+  /** Opaque validator without surrounding quotes; the HTTP layer adds them. */
+  etag?: string;
+  lastModified?: Date;
+}
+
+export interface PutOptions {
+  contentType?: string;
+  maxBytes?: number;
+}
+
+export interface PresignOptions {
+  expiresInSeconds: number;
+  downloadFilename?: string;
+}
+
+export interface StorageDriver {
+  readonly kind: 'local' | 's3';
+  /**
+   * Streams body into key. On ANY error (source stream error, limit exceeded, abort) nothing is
+   * left at key, and the error is rethrown unchanged. Resolves with the byte count.
+   */
+  put(key: string, body: Readable, opts?: PutOptions): Promise<{ size: number }>;
+  /** Throws ObjectNotFoundError when missing. A range starting past the end yields no bytes. */
+  getStream(key: string, range?: ByteRange): Promise<Readable>;
+  stat(key: string): Promise<StoredObject | null>;
+  /** Idempotent: a missing key is fine. */
+  delete(key: string): Promise<void>;
+  /** Removes every object whose key starts with prefix (used for cleanup); returns the count. */
+  deletePrefix(prefix: string): Promise<number>;
+  /** Local: absolute path on disk for ffprobe/ffmpeg to read. S3: undefined. */
+  localPath(key: string): string | undefined;
+  /** S3: short-lived presigned GET URL (optional download filename). Local: undefined. */
+  presignGet(key: string, opts: PresignOptions): Promise<string | undefined>;
+  /** Readiness: throws when the backend is unreachable. */
+  ping(): Promise<void>;
+}
+
+export class ObjectNotFoundError extends Error {
+  constructor(readonly key: string) {
+    super(`Object not found: ${key}`);
+    this.name = 'ObjectNotFoundError';
+  }
+}
+
+export class ObjectTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`The object exceeds the limit of ${limitBytes} bytes.`);
+    this.name = 'ObjectTooLargeError';
+  }
+}
+
+export class UnsafeKeyError extends Error {
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
+    super(`Unsafe storage key ${JSON.stringify(key)}: ${reason}`);
+    this.name = 'UnsafeKeyError';
+  }
+}
+
+/** A pass-through that counts bytes and fails with ObjectTooLargeError past maxBytes. */
+export class ByteCounter extends Transform {
+  bytes = 0;
+
+  constructor(readonly maxBytes: number = Number.POSITIVE_INFINITY) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.maxBytes) {
+      callback(new ObjectTooLargeError(this.maxBytes));
+      return;
+    }
+    callback(null, chunk);
+  }
+}
+
+export function byteLimit(maxBytes?: number): ByteCounter {
+  return new ByteCounter(maxBytes);
+}
+
+/** Keys are `<account>/<file id>/<filename>`: relative, slash-separated, no dot segments. */
+export function assertSafeKey(key: string): void {
+  if (typeof key !== 'string' || key.length === 0) throw new UnsafeKeyError(String(key), 'empty');
+  if (key.includes('\0')) throw new UnsafeKeyError(key, 'contains NUL');
+  if (key.includes('\\')) throw new UnsafeKeyError(key, 'contains a backslash');
+  if (key.startsWith('/')) throw new UnsafeKeyError(key, 'absolute');
+  for (const segment of key.split('/')) {
+    if (segment === '') throw new UnsafeKeyError(key, 'empty path segment');
+    if (segment === '.' || segment === '..') throw new UnsafeKeyError(key, 'dot segment');
+  }
+}
+
+/** A prefix is a key's leading part; refusing the empty prefix keeps cleanup from wiping a store. */
+export function assertSafePrefix(prefix: string): void {
+  if (prefix.length === 0) throw new UnsafeKeyError(prefix, 'empty prefix');
+  assertSafeKey(prefix.endsWith('/') ? prefix.slice(0, -1) : prefix);
+}
+
+export function assertValidRange(range: ByteRange): void {
+  const { start, end } = range;
+  if (!Number.isSafeInteger(start) || start < 0) throw new RangeError(`Invalid range start ${start}`);
+  if (end !== undefined && (!Number.isSafeInteger(end) || end < start)) {
+    throw new RangeError(`Invalid range end ${end}`);
+  }
+}

@@ -1,0 +1,170 @@
+// Local-disk storage: one file per key under a root directory. Writes land in a temp file beside
+// the target and are renamed into place, so a reader never sees a partial object.
+import { randomBytes } from 'node:crypto';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { access, mkdir, open, readdir, rename, rm, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  assertSafeKey,
+  assertSafePrefix,
+  assertValidRange,
+  byteLimit,
+  ObjectNotFoundError,
+  UnsafeKeyError,
+  type StorageDriver,
+} from './driver.ts';
+
+const TEMP_FILE = /\.part-[0-9a-f]{12}$/;
+
+function hasCode(err: unknown, ...codes: string[]): boolean {
+  return err instanceof Error && codes.includes((err as NodeJS.ErrnoException).code ?? '');
+}
+
+export function createLocalDriver(rootDir: string): StorageDriver {
+  const root = path.resolve(rootDir);
+
+  function resolveKey(key: string): string {
+    assertSafeKey(key);
+    const full = path.resolve(root, ...key.split('/'));
+    if (!full.startsWith(root + path.sep)) throw new UnsafeKeyError(key, 'escapes the storage root');
+    return full;
+  }
+
+  // A concurrent delete may prune the directory between mkdir and open, so retry on ENOENT.
+  async function openTemp(target: string): Promise<{ tmp: string; handle: FileHandle }> {
+    for (let attempt = 1; ; attempt++) {
+      await mkdir(path.dirname(target), { recursive: true });
+      const tmp = `${target}.part-${randomBytes(6).toString('hex')}`;
+      try {
+        return { tmp, handle: await open(tmp, 'wx') };
+      } catch (err) {
+        if (!hasCode(err, 'ENOENT') || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  async function pruneEmptyParents(dir: string): Promise<void> {
+    while (dir.startsWith(root + path.sep)) {
+      try {
+        await rmdir(dir);
+      } catch {
+        return; // not empty (or already gone): stop climbing
+      }
+      dir = path.dirname(dir);
+    }
+  }
+
+  async function removeFile(file: string): Promise<void> {
+    try {
+      await unlink(file);
+    } catch (err) {
+      if (!hasCode(err, 'ENOENT', 'ENOTDIR', 'EISDIR')) throw err;
+    }
+  }
+
+  return {
+    kind: 'local',
+
+    async put(key, body, opts = {}) {
+      const target = resolveKey(key);
+      const counter = byteLimit(opts.maxBytes);
+      let tmp: string | undefined;
+      try {
+        const opened = await openTemp(target);
+        tmp = opened.tmp;
+        await pipeline(body, counter, createWriteStream(tmp, { fd: opened.handle }));
+        await rename(tmp, target);
+        return { size: counter.bytes };
+      } catch (err) {
+        body.destroy();
+        // Cleanup is best effort: the caller needs the original error, not a cleanup failure.
+        await Promise.allSettled([tmp ? rm(tmp, { force: true }) : undefined, removeFile(target)]);
+        await pruneEmptyParents(path.dirname(target));
+        throw err;
+      }
+    },
+
+    async getStream(key, range) {
+      const file = resolveKey(key);
+      if (range) assertValidRange(range);
+      let handle: FileHandle;
+      try {
+        handle = await open(file, 'r');
+      } catch (err) {
+        if (hasCode(err, 'ENOENT', 'ENOTDIR')) throw new ObjectNotFoundError(key);
+        throw err;
+      }
+      if (!(await handle.stat()).isFile()) {
+        await handle.close();
+        throw new ObjectNotFoundError(key);
+      }
+      return createReadStream(file, { fd: handle, start: range?.start, end: range?.end });
+    },
+
+    async stat(key) {
+      const file = resolveKey(key);
+      try {
+        const s = await stat(file);
+        if (!s.isFile()) return null;
+        return {
+          size: s.size,
+          etag: `${s.size.toString(16)}-${Math.floor(s.mtimeMs).toString(16)}`,
+          lastModified: s.mtime,
+        };
+      } catch (err) {
+        if (hasCode(err, 'ENOENT', 'ENOTDIR')) return null;
+        throw err;
+      }
+    },
+
+    async delete(key) {
+      const file = resolveKey(key);
+      await removeFile(file);
+      await pruneEmptyParents(path.dirname(file));
+    },
+
+    async deletePrefix(prefix) {
+      assertSafePrefix(prefix);
+      const slash = prefix.lastIndexOf('/');
+      const baseDir = slash === -1 ? root : resolveKey(prefix.slice(0, slash));
+      const namePrefix = prefix.slice(slash + 1);
+      let entries;
+      try {
+        entries = await readdir(baseDir, { withFileTypes: true });
+      } catch (err) {
+        if (hasCode(err, 'ENOENT', 'ENOTDIR')) return 0;
+        throw err;
+      }
+      let count = 0;
+      for (const entry of entries) {
+        if (!entry.name.startsWith(namePrefix)) continue;
+        const full = path.join(baseDir, entry.name);
+        if (entry.isDirectory()) {
+          const nested = await readdir(full, { withFileTypes: true, recursive: true });
+          count += nested.filter((e) => !e.isDirectory() && !TEMP_FILE.test(e.name)).length;
+          await rm(full, { recursive: true, force: true });
+        } else {
+          if (!TEMP_FILE.test(entry.name)) count++;
+          await removeFile(full);
+        }
+      }
+      await pruneEmptyParents(baseDir);
+      return count;
+    },
+
+    localPath(key) {
+      return resolveKey(key);
+    },
+
+    async presignGet() {
+      return undefined;
+    },
+
+    async ping() {
+      await mkdir(root, { recursive: true });
+      await access(root, constants.R_OK | constants.W_OK);
+    },
+  };
+}

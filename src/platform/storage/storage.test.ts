@@ -1,0 +1,328 @@
+// One contract, two drivers: every story runs against local disk and against a real s3rver.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assertSafeKey,
+  createLocalDriver,
+  createS3Driver,
+  createStorage,
+  ObjectNotFoundError,
+  ObjectTooLargeError,
+  type StorageDriver,
+} from './index.ts';
+
+// s3rver ships no type declarations.
+interface S3rverServer {
+  run(): Promise<{ address: string; port: number }>;
+  close(): Promise<void>;
+}
+const S3rver = createRequire(import.meta.url)('s3rver') as new (opts: object) => S3rverServer;
+
+const MiB = 1024 * 1024;
+const BUCKET = 'test-bucket';
+const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+let tmp: string;
+let s3rver: S3rverServer;
+let endpoint: string;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'storage-test-'));
+  s3rver = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory: path.join(tmp, 's3rver'),
+    configureBuckets: [{ name: BUCKET }],
+  });
+  const { port } = await s3rver.run();
+  endpoint = `http://127.0.0.1:${port}`;
+});
+
+afterAll(async () => {
+  await s3rver?.close();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+function s3Config(bucket = BUCKET) {
+  return { bucket, endpoint, region: 'us-east-1', forcePathStyle: true, ...CREDENTIALS };
+}
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function streamOf(data: Buffer, chunkSize = 64 * 1024): Readable {
+  return Readable.from(
+    (function* () {
+      for (let i = 0; i < data.length; i += chunkSize) yield data.subarray(i, i + chunkSize);
+    })(),
+  );
+}
+
+/** Random bytes made on the fly; when failAfter is set, the stream errors once that many were sent. */
+function generated(totalBytes: number, failAfter?: number, failure = new Error('source broke')): Readable {
+  let sent = 0;
+  return new Readable({
+    read() {
+      if (failAfter !== undefined && sent >= failAfter) return this.destroy(failure);
+      if (sent >= totalBytes) return this.push(null);
+      const chunk = randomBytes(Math.min(256 * 1024, totalBytes - sent));
+      sent += chunk.length;
+      this.push(chunk);
+    },
+  });
+}
+
+interface Harness {
+  driver: StorageDriver;
+  /** Everything physically stored by the backend, to prove that nothing stray was left. */
+  listEverything(): Promise<string[]>;
+}
+
+const kinds: { kind: 'local' | 's3'; setup: () => Promise<Harness> }[] = [
+  {
+    kind: 'local',
+    async setup() {
+      const root = path.join(tmp, 'local-root');
+      return {
+        driver: createLocalDriver(root),
+        async listEverything() {
+          const entries = await readdir(root, { recursive: true }).catch(() => []);
+          return entries.map(String).sort();
+        },
+      };
+    },
+  },
+  {
+    kind: 's3',
+    async setup() {
+      const raw = new S3Client({ ...s3Config(), credentials: CREDENTIALS, requestChecksumCalculation: 'WHEN_REQUIRED' });
+      return {
+        driver: createS3Driver(s3Config()),
+        async listEverything() {
+          const out = await raw.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+          return (out.Contents ?? []).map((o) => o.Key ?? '').sort();
+        },
+      };
+    },
+  },
+];
+
+describe.each(kinds)('$kind storage driver', ({ kind, setup }) => {
+  let driver: StorageDriver;
+  let listEverything: () => Promise<string[]>;
+  const key = (name: string) => `acct-${kind}/${randomBytes(4).toString('hex')}/${name}`;
+
+  beforeAll(async () => {
+    ({ driver, listEverything } = await setup());
+    expect(driver.kind).toBe(kind);
+  });
+
+  it('answers ping', async () => {
+    await expect(driver.ping()).resolves.toBeUndefined();
+  });
+
+  it('round-trips a 20 MiB stream through put, stat and getStream, with ranges', async () => {
+    const data = randomBytes(20 * MiB);
+    const k = key('big.bin');
+    await expect(driver.put(k, streamOf(data), { contentType: 'application/octet-stream' })).resolves.toEqual({
+      size: data.length,
+    });
+
+    const info = await driver.stat(k);
+    expect(info?.size).toBe(data.length);
+    expect(info?.etag).toMatch(/^[^"]+$/);
+    expect(info?.lastModified).toBeInstanceOf(Date);
+
+    expect(sha256(await readAll(await driver.getStream(k)))).toBe(sha256(data));
+    expect(await readAll(await driver.getStream(k, { start: 10, end: 19 }))).toEqual(data.subarray(10, 20));
+    expect(await readAll(await driver.getStream(k, { start: data.length - 100 }))).toEqual(data.subarray(-100));
+    // Across the 8 MiB part boundary of the S3 multipart upload.
+    const edge = 8 * MiB;
+    expect(await readAll(await driver.getStream(k, { start: edge - 5, end: edge + 4 }))).toEqual(
+      data.subarray(edge - 5, edge + 5),
+    );
+    expect(await readAll(await driver.getStream(k, { start: data.length + 10 }))).toHaveLength(0);
+    await driver.delete(k);
+  });
+
+  it('stores empty objects and keys with spaces and non-ASCII names', async () => {
+    const k = key('my clip été.txt');
+    await expect(driver.put(k, streamOf(Buffer.alloc(0)))).resolves.toEqual({ size: 0 });
+    expect((await driver.stat(k))?.size).toBe(0);
+    await driver.put(k, streamOf(Buffer.from('hello')));
+    expect((await readAll(await driver.getStream(k))).toString()).toBe('hello');
+    await driver.delete(k);
+  });
+
+  it('presigns on S3 only; localPath on local only', async () => {
+    const data = randomBytes(300 * 1024);
+    const k = key('clip.mp4');
+    await driver.put(k, streamOf(data));
+    const url = await driver.presignGet(k, { expiresInSeconds: 60, downloadFilename: 'clip été.mp4' });
+    if (kind === 's3') {
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+      expect(driver.localPath(k)).toBeUndefined();
+      const res = await fetch(url!);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-disposition')).toContain("filename*=UTF-8''clip%20%C3%A9t%C3%A9.mp4");
+      expect(sha256(Buffer.from(await res.arrayBuffer()))).toBe(sha256(data));
+    } else {
+      expect(url).toBeUndefined();
+      const file = driver.localPath(k);
+      expect(file && path.isAbsolute(file) && existsSync(file)).toBe(true);
+    }
+    await driver.delete(k);
+  });
+
+  it('deletes idempotently', async () => {
+    const k = key('gone.txt');
+    await driver.put(k, streamOf(Buffer.from('bye')));
+    await driver.delete(k);
+    expect(await driver.stat(k)).toBeNull();
+    await expect(driver.getStream(k)).rejects.toBeInstanceOf(ObjectNotFoundError);
+    await expect(driver.delete(k)).resolves.toBeUndefined();
+    await expect(driver.getStream(key('never.txt'))).rejects.toBeInstanceOf(ObjectNotFoundError);
+    expect(await driver.stat(key('never.txt'))).toBeNull();
+  });
+
+  it('deletePrefix removes everything under a prefix and nothing else', async () => {
+    const base = `prefix-${kind}-${randomBytes(4).toString('hex')}`;
+    const keys = [`${base}/a/1.txt`, `${base}/a/2.txt`, `${base}/a/deep/3.txt`, `${base}/ab/4.txt`, `${base}/b/5.txt`];
+    for (const k of keys) await driver.put(k, streamOf(Buffer.from(k)));
+
+    await expect(driver.deletePrefix(`${base}/a/`)).resolves.toBe(3);
+    for (const k of keys.slice(0, 3)) expect(await driver.stat(k)).toBeNull();
+    for (const k of keys.slice(3)) expect(await driver.stat(k)).not.toBeNull();
+
+    await expect(driver.deletePrefix(`${base}/a`)).resolves.toBe(1); // string prefix, as in S3
+    expect(await driver.stat(`${base}/b/5.txt`)).not.toBeNull();
+    await expect(driver.deletePrefix(`${base}/nothing/`)).resolves.toBe(0);
+    await expect(driver.deletePrefix('')).rejects.toThrow(/empty prefix/);
+    await expect(driver.deletePrefix(`${base}/`)).resolves.toBe(1);
+    expect((await listEverything()).filter((k) => k.startsWith(base))).toEqual([]);
+  });
+
+  it('rejects a stream over maxBytes with ObjectTooLargeError and leaves nothing behind', async () => {
+    const before = await listEverything();
+    const k = key('too-big.bin');
+    const err = await driver.put(k, generated(3 * MiB), { maxBytes: MiB }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ObjectTooLargeError);
+    expect((err as ObjectTooLargeError).limitBytes).toBe(MiB);
+    expect(await driver.stat(k)).toBeNull();
+    expect(await listEverything()).toEqual(before);
+  });
+
+  it('rejects past maxBytes in the multipart range too', async () => {
+    const before = await listEverything();
+    const k = key('too-big-multipart.bin');
+    await expect(driver.put(k, generated(30 * MiB), { maxBytes: 20 * MiB })).rejects.toBeInstanceOf(
+      ObjectTooLargeError,
+    );
+    expect(await driver.stat(k)).toBeNull();
+    expect(await listEverything()).toEqual(before);
+  });
+
+  it.each([
+    ['early (single request)', 100 * 1024],
+    ['midway (multipart)', 12 * MiB],
+  ])('rethrows a source stream error unchanged and leaves nothing: %s', async (_label, failAfter) => {
+    const before = await listEverything();
+    const k = key('broken.bin');
+    const failure = new Error('source broke');
+    const err = await driver.put(k, generated(20 * MiB, failAfter, failure)).catch((e: unknown) => e);
+    expect(err).toBe(failure);
+    expect(await driver.stat(k)).toBeNull();
+    expect(await listEverything()).toEqual(before);
+  });
+
+  it('refuses unsafe keys before touching the backend', async () => {
+    await expect(driver.put('../x', streamOf(Buffer.from('x')))).rejects.toThrow(/Unsafe storage key/);
+    await expect(driver.stat('a/../b')).rejects.toThrow(/Unsafe storage key/);
+    await expect(driver.getStream('/abs')).rejects.toThrow(/Unsafe storage key/);
+  });
+});
+
+describe('assertSafeKey', () => {
+  it.each(['../x', '/abs', 'a//b', 'a\\b', 'a/../b', '', 'a/./b', 'a/b/', 'a/\0b', '..'])('refuses %j', (k) => {
+    expect(() => assertSafeKey(k)).toThrow(/Unsafe storage key/);
+  });
+
+  it('accepts <account>/<file id>/<filename>', () => {
+    expect(() => assertSafeKey('acct_1/0190f2c4-7d1e/clip final (1).mp4')).not.toThrow();
+  });
+});
+
+describe('readiness and selection', () => {
+  it('ping throws when the backend is unusable', async () => {
+    await expect(createS3Driver(s3Config('no-such-bucket')).ping()).rejects.toThrow();
+    await expect(
+      createS3Driver({ ...s3Config(), endpoint: 'http://127.0.0.1:1' }).ping(),
+    ).rejects.toThrow();
+    const notADir = path.join(tmp, 'plain-file');
+    await writeFile(notADir, 'x');
+    await expect(createLocalDriver(path.join(notADir, 'storage')).ping()).rejects.toThrow();
+  });
+
+  it('createStorage picks local disk under <dataDir>/storage unless S3 is configured', () => {
+    const local = createStorage({ dataDir: tmp, s3: undefined });
+    expect(local.kind).toBe('local');
+    expect(local.localPath('a/b/c.mp4')).toBe(path.join(tmp, 'storage', 'a', 'b', 'c.mp4'));
+    expect(createStorage({ dataDir: tmp, s3: s3Config() }).kind).toBe('s3');
+  });
+
+  it('local delete prunes emptied directories up to the root', async () => {
+    const root = path.join(tmp, 'prune-root');
+    const driver = createLocalDriver(root);
+    await driver.put('acct/file/a.txt', streamOf(Buffer.from('a')));
+    await driver.delete('acct/file/a.txt');
+    expect(await readdir(root)).toEqual([]);
+  });
+});
+
+describe('S3 store-side failure', () => {
+  it.each([MiB, 20 * MiB])('rejects with the S3 error and releases the source (%i bytes)', async (size) => {
+    const driver = createS3Driver(s3Config('no-such-bucket'));
+    const body = generated(size);
+    await expect(driver.put('acct/file/x.bin', body)).rejects.toMatchObject({ name: 'NoSuchBucket' });
+    expect(body.destroyed).toBe(true);
+  });
+});
+
+describe('S3 memory bound', () => {
+  it('streams a large generated upload with bounded RSS growth', async () => {
+    const driver = createS3Driver(s3Config());
+    // Warm up so first-use costs (module loading, JIT, heap sizing) are not counted as growth.
+    await driver.put('acct-mem/warm/up.bin', generated(24 * MiB));
+    await driver.delete('acct-mem/warm/up.bin');
+    const total = 300 * MiB;
+    const baseline = process.memoryUsage().rss;
+    let peak = baseline;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 25);
+    const started = Date.now();
+    try {
+      await expect(driver.put('acct-mem/big/large.bin', generated(total))).resolves.toEqual({ size: total });
+    } finally {
+      clearInterval(sampler);
+    }
+    const growthMb = (peak - baseline) / 1e6;
+    console.info(`300 MiB S3 put: ${Date.now() - started} ms, RSS growth ${growthMb.toFixed(1)} MB`);
+    expect(growthMb).toBeLessThan(150);
+    expect((await driver.stat('acct-mem/big/large.bin'))?.size).toBe(total);
+    await driver.delete('acct-mem/big/large.bin');
+  }, 60_000);
+});

@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from './gql/index.ts';
+import { startTestApp, type TestApp } from './support/app.ts';
+import { execute, subscribeSse, subscribeWs } from './support/graphql-client.ts';
+import { startFixtureServer, type FixtureServer } from './support/http-fixture.ts';
+import { makeMedia } from './support/media.ts';
+
+const StoreFile = graphql(`
+  mutation StoreFile($fileUrl: String!) {
+    storeFile(fileUrl: $fileUrl) { fileId status rendiStoreType originalFileUrl storageUrl }
+  }
+`);
+const GetFile = graphql(`
+  query GetFile($fileId: ID!) {
+    file(fileId: $fileId) { fileId status fileType codec width height duration storageUrl isDeleted sizeMbytes }
+  }
+`);
+const ListFiles = graphql(`
+  query ListFiles($limit: Int, $offset: Int) {
+    files(limit: $limit, offset: $offset) { total limit offset files { fileId } }
+  }
+`);
+const DeleteFile = graphql(`
+  mutation DeleteFile($fileId: ID!) { deleteFile(fileId: $fileId) { deleted fileId } }
+`);
+const FileStatus = graphql(`
+  subscription FileStatus($fileId: ID!) { fileStatus(fileId: $fileId) { fileId status fileType } }
+`);
+const UPLOAD = `mutation Upload($file: Upload!) { uploadFile(file: $file) { fileId status rendiStoreType filename } }`;
+
+let t: TestApp;
+let media: Awaited<ReturnType<typeof makeMedia>>;
+let origin: FixtureServer;
+
+beforeAll(async () => {
+  [t, media, origin] = await Promise.all([startTestApp(), makeMedia(), startFixtureServer()]);
+  // The origin holds its answer back for a moment, so a subscriber sees PROCESSING before STORED.
+  const bytes = await readFile(media.mp4);
+  origin.route('/slow.mp4', async (_req, res) => {
+    await new Promise((r) => setTimeout(r, 600));
+    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': bytes.length }).end(bytes);
+  });
+});
+afterAll(async () => {
+  await Promise.all([t?.stop(), origin?.close()]);
+});
+
+async function uploadViaMultipartSpec(path: string, name: string) {
+  const form = new FormData();
+  form.append('operations', JSON.stringify({ query: UPLOAD, variables: { file: null } }));
+  form.append('map', JSON.stringify({ 0: ['variables.file'] }));
+  form.append('0', new Blob([await readFile(path)]), name);
+  const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'x-api-key': t.apiKey }, body: form });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+describe('GraphQL files', () => {
+  it('uploadFile (multipart request spec) stores and probes the file', async () => {
+    const { status, body } = await uploadViaMultipartSpec(media.png, 'still.png');
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.uploadFile).toMatchObject({ status: 'PROCESSING', rendiStoreType: 'UPLOAD', filename: 'still.png' });
+    const fileId = body.data.uploadFile.fileId as string;
+    await t.waitForFile(fileId);
+    const { data } = await execute(t.url, GetFile, { fileId }, t.apiKey);
+    expect(data?.file).toMatchObject({ fileId, status: 'STORED', fileType: 'image', codec: 'png', width: 64, height: 48 });
+  });
+
+  it('storeFile, files, deleteFile, and errors carry the REST codes', async () => {
+    const stored = await execute(t.url, StoreFile, { fileUrl: `${origin.url}/slow.mp4` }, t.apiKey);
+    expect(stored.data?.storeFile).toMatchObject({ status: 'PROCESSING', rendiStoreType: 'STORED_FILE', storageUrl: null });
+    const fileId = stored.data!.storeFile.fileId;
+    const listed = await execute(t.url, ListFiles, { limit: 100 }, t.apiKey);
+    expect(listed.data?.files.files.map((f) => f.fileId)).toContain(fileId);
+
+    const forbidden = await execute(t.url, StoreFile, { fileUrl: 'http://10.1.2.3/a.mp4' }, t.apiKey);
+    expect(forbidden.errors?.[0]?.extensions?.code).toBe('VALIDATION_ERROR');
+    const noKey = await execute(t.url, GetFile, { fileId }, null);
+    expect(noKey.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');
+    const otherAccount = await execute(t.url, GetFile, { fileId }, t.otherApiKey);
+    expect(otherAccount.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const badLimit = await execute(t.url, ListFiles, { limit: 1000 }, t.apiKey);
+    expect(badLimit.errors?.[0]?.extensions?.code).toBe('INVALID_REQUEST');
+
+    await t.waitForFile(fileId);
+    const deleted = await execute(t.url, DeleteFile, { fileId }, t.apiKey);
+    expect(deleted.data?.deleteFile).toEqual({ deleted: true, fileId });
+    const again = await execute(t.url, DeleteFile, { fileId }, t.apiKey);
+    expect(again.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const after = await execute(t.url, GetFile, { fileId }, t.apiKey);
+    expect(after.data?.file).toMatchObject({ isDeleted: true, storageUrl: null });
+  });
+
+  for (const [transport, subscribe] of [['SSE', subscribeSse], ['WebSocket', subscribeWs]] as const) {
+    it(`fileStatus over ${transport} sees PROCESSING then STORED, then completes`, async () => {
+      const stored = await execute(t.url, StoreFile, { fileUrl: `${origin.url}/slow.mp4` }, t.apiKey);
+      const fileId = stored.data!.storeFile.fileId;
+      const events = await subscribe(t.url, FileStatus, { fileId }, t.apiKey);
+      expect(events.map((e) => e.data?.fileStatus.status)).toEqual(['PROCESSING', 'STORED']);
+      expect(events.at(-1)?.data?.fileStatus).toMatchObject({ fileId, fileType: 'video' });
+    });
+  }
+
+  it('fileStatus of another account is NOT_FOUND', async () => {
+    const stored = await execute(t.url, StoreFile, { fileUrl: `${origin.url}/slow.mp4` }, t.apiKey);
+    const events = await subscribeSse(t.url, FileStatus, { fileId: stored.data!.storeFile.fileId }, t.otherApiKey);
+    expect(events[0]?.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+});

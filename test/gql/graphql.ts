@@ -1,0 +1,172 @@
+/* eslint-disable */
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = T | null | undefined;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** ISO-8601 UTC timestamp */
+  DateTime: { input: string; output: string; }
+  JSON: { input: unknown; output: unknown; }
+  /** The `Upload` scalar type represents a file upload. */
+  Upload: { input: File; output: File; }
+};
+
+export type DeleteFileResult = {
+  __typename?: 'DeleteFileResult';
+  deleted: Scalars['Boolean']['output'];
+  fileId: Scalars['ID']['output'];
+};
+
+/** A stored media file. Media fields are null until the file is STORED, or when ffprobe cannot read it. */
+export type File = {
+  __typename?: 'File';
+  bitrateAudioKb?: Maybe<Scalars['Float']['output']>;
+  bitrateVideoKb?: Maybe<Scalars['Float']['output']>;
+  channels?: Maybe<Scalars['Int']['output']>;
+  codec?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  duration?: Maybe<Scalars['Float']['output']>;
+  errorMessage?: Maybe<Scalars['String']['output']>;
+  errorStatus?: Maybe<Scalars['String']['output']>;
+  fileFormat?: Maybe<Scalars['String']['output']>;
+  fileId: Scalars['ID']['output'];
+  fileType?: Maybe<Scalars['String']['output']>;
+  filename: Scalars['String']['output'];
+  frameRate?: Maybe<Scalars['Float']['output']>;
+  height?: Maybe<Scalars['Int']['output']>;
+  isDeleted: Scalars['Boolean']['output'];
+  mimeType?: Maybe<Scalars['String']['output']>;
+  originalFileUrl?: Maybe<Scalars['String']['output']>;
+  pixelFormat?: Maybe<Scalars['String']['output']>;
+  rendiStoreType: StoreType;
+  sampleRate?: Maybe<Scalars['Int']['output']>;
+  sizeMbytes?: Maybe<Scalars['Float']['output']>;
+  status: FileStatus;
+  /** Direct download URL (no API key needed); null until STORED and after delete. */
+  storageUrl?: Maybe<Scalars['String']['output']>;
+  width?: Maybe<Scalars['Int']['output']>;
+};
+
+export type FilePage = {
+  __typename?: 'FilePage';
+  files: Array<File>;
+  limit: Scalars['Int']['output'];
+  offset: Scalars['Int']['output'];
+  total: Scalars['Int']['output'];
+};
+
+export type FileStatus =
+  | 'FAILED'
+  | 'PROCESSING'
+  | 'STORED';
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  deleteFile: DeleteFileResult;
+  /** Imports a file from an http(s) URL; it is downloaded and probed in the background. */
+  storeFile: File;
+  /** Uploads a file (GraphQL multipart request); it is probed in the background. */
+  uploadFile: File;
+};
+
+
+export type MutationDeleteFileArgs = {
+  fileId: Scalars['ID']['input'];
+};
+
+
+export type MutationStoreFileArgs = {
+  fileUrl: Scalars['String']['input'];
+};
+
+
+export type MutationUploadFileArgs = {
+  file: Scalars['Upload']['input'];
+};
+
+export type Query = {
+  __typename?: 'Query';
+  file: File;
+  /** Files of the caller, newest first; deleted files excluded. */
+  files: FilePage;
+};
+
+
+export type QueryFileArgs = {
+  fileId: Scalars['ID']['input'];
+};
+
+
+export type QueryFilesArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type StoreType =
+  | 'OUTPUT'
+  | 'STORED_FILE'
+  | 'UPLOAD';
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** The file now, then again at each status change; completes at STORED or FAILED. */
+  fileStatus: File;
+};
+
+
+export type SubscriptionFileStatusArgs = {
+  fileId: Scalars['ID']['input'];
+};
+
+export type StoreFileMutationVariables = Exact<{
+  fileUrl: Scalars['String']['input'];
+}>;
+
+
+export type StoreFileMutation = { __typename?: 'Mutation', storeFile: { __typename?: 'File', fileId: string, status: FileStatus, rendiStoreType: StoreType, originalFileUrl?: string | null, storageUrl?: string | null } };
+
+export type GetFileQueryVariables = Exact<{
+  fileId: Scalars['ID']['input'];
+}>;
+
+
+export type GetFileQuery = { __typename?: 'Query', file: { __typename?: 'File', fileId: string, status: FileStatus, fileType?: string | null, codec?: string | null, width?: number | null, height?: number | null, duration?: number | null, storageUrl?: string | null, isDeleted: boolean, sizeMbytes?: number | null } };
+
+export type ListFilesQueryVariables = Exact<{
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type ListFilesQuery = { __typename?: 'Query', files: { __typename?: 'FilePage', total: number, limit: number, offset: number, files: Array<{ __typename?: 'File', fileId: string }> } };
+
+export type DeleteFileMutationVariables = Exact<{
+  fileId: Scalars['ID']['input'];
+}>;
+
+
+export type DeleteFileMutation = { __typename?: 'Mutation', deleteFile: { __typename?: 'DeleteFileResult', deleted: boolean, fileId: string } };
+
+export type FileStatusSubscriptionVariables = Exact<{
+  fileId: Scalars['ID']['input'];
+}>;
+
+
+export type FileStatusSubscription = { __typename?: 'Subscription', fileStatus: { __typename?: 'File', fileId: string, status: FileStatus, fileType?: string | null } };
+
+
+export const StoreFileDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StoreFile"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"fileUrl"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"storeFile"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"fileUrl"},"value":{"kind":"Variable","name":{"kind":"Name","value":"fileUrl"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fileId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"rendiStoreType"}},{"kind":"Field","name":{"kind":"Name","value":"originalFileUrl"}},{"kind":"Field","name":{"kind":"Name","value":"storageUrl"}}]}}]}}]} as unknown as DocumentNode<StoreFileMutation, StoreFileMutationVariables>;
+export const GetFileDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetFile"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"fileId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"file"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"fileId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"fileId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fileId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"fileType"}},{"kind":"Field","name":{"kind":"Name","value":"codec"}},{"kind":"Field","name":{"kind":"Name","value":"width"}},{"kind":"Field","name":{"kind":"Name","value":"height"}},{"kind":"Field","name":{"kind":"Name","value":"duration"}},{"kind":"Field","name":{"kind":"Name","value":"storageUrl"}},{"kind":"Field","name":{"kind":"Name","value":"isDeleted"}},{"kind":"Field","name":{"kind":"Name","value":"sizeMbytes"}}]}}]}}]} as unknown as DocumentNode<GetFileQuery, GetFileQueryVariables>;
+export const ListFilesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ListFiles"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"limit"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"offset"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"files"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"limit"}}},{"kind":"Argument","name":{"kind":"Name","value":"offset"},"value":{"kind":"Variable","name":{"kind":"Name","value":"offset"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"limit"}},{"kind":"Field","name":{"kind":"Name","value":"offset"}},{"kind":"Field","name":{"kind":"Name","value":"files"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fileId"}}]}}]}}]}}]} as unknown as DocumentNode<ListFilesQuery, ListFilesQueryVariables>;
+export const DeleteFileDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteFile"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"fileId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteFile"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"fileId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"fileId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleted"}},{"kind":"Field","name":{"kind":"Name","value":"fileId"}}]}}]}}]} as unknown as DocumentNode<DeleteFileMutation, DeleteFileMutationVariables>;
+export const FileStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"FileStatus"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"fileId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fileStatus"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"fileId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"fileId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fileId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"fileType"}}]}}]}}]} as unknown as DocumentNode<FileStatusSubscription, FileStatusSubscriptionVariables>;

@@ -37,7 +37,10 @@ export async function startQueue(databaseUrl: string, definitions: JobDefinition
     max: 5,
     // A NOTIFY wakes workers at once; polling stays as a slow backstop.
     useListenNotify: true,
+    // Expired jobs and lapsed heartbeats (a worker killed mid-job) are found by the supervise+monitor
+    // pass; the 60 s defaults would leave a dead worker's file PROCESSING for minutes.
     superviseIntervalSeconds: 10,
+    monitorIntervalSeconds: 10,
   });
   boss.on('error', (err) => log.error({ err }, 'job queue error'));
   boss.on('warning', (warning) => log.warn({ warning }, 'job queue warning'));

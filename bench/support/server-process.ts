@@ -1,0 +1,105 @@
+// Runs the real service (src/main.ts) as its own process, so the memory we sample is the server's
+// alone: not the bench client's, and not s3rver's, which runs inside the bench process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface ServerProcess {
+  pid: number;
+  url: string;
+  apiKey: string;
+  dataDir: string;
+  /** SIGTERM, then SIGKILL if it has not exited; removes DATA_DIR. */
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  databaseUrl: string | undefined;
+  env?: Record<string, string>;
+  /** Extra node flags for the server, e.g. `--heap-prof` when investigating memory. */
+  nodeFlags?: string[];
+}
+
+export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ffapi-bench-data-'));
+  const port = await freePort();
+  const apiKey = `ffsk_${randomBytes(32).toString('hex')}`;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // Inherited S3_* or DATABASE_URL would silently change what is measured.
+  for (const name of Object.keys(env)) if (name.startsWith('S3_') || name === 'DATABASE_URL') delete env[name];
+  Object.assign(env, {
+    ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    BOOTSTRAP_API_KEY: apiKey,
+    MAX_FILE_BYTES: String(8 * 1024 ** 3),
+    LOG_LEVEL: 'warn',
+    ...opts.env,
+  });
+  // node itself (not npx/tsx wrappers) so that child.pid is the server's pid.
+  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--import', 'tsx', 'src/main.ts'], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const keep = (chunk: Buffer) => {
+    output.push(...chunk.toString().split('\n').filter(Boolean));
+    output.splice(0, Math.max(0, output.length - 40));
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await stopChild(child);
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitReady(url, child);
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}\n--- server output ---\n${output.join('\n')}`, { cause: err });
+  }
+  return { pid: child.pid!, url, apiKey, dataDir, stop };
+}
+
+async function waitReady(url: string, child: ChildProcess, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the server exited (${child.exitCode ?? child.signalCode})`);
+    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ready) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the server was not ready within ${timeoutMs} ms`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

@@ -1,0 +1,168 @@
+// Requirement: "a 1 GiB upload keeps server RSS under 200 MB". Uploads generated files through the
+// real service (its own process) to local disk and to S3 (s3rver), sampling the server's RSS, and
+// compares throughput with a plain `cp` of the same bytes on the same disk.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify, parseArgs } from 'node:util';
+import { startS3 } from '../test/support/s3.ts';
+import { createBenchDatabase } from './support/bench-database.ts';
+import { machineLines, markdownTable, recordRun } from './support/benchmarks-md.ts';
+import { uploadGenerated, writeGeneratedFile } from './support/generated-upload.ts';
+import { median, MIB, readMemory, resetPeak, sampleRss } from './support/rss-sampler.ts';
+import { startServer, type ServerProcess } from './support/server-process.ts';
+
+const LIMIT_BYTES = 200e6;
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '256,1024' }, // MiB
+    runs: { type: 'string', default: '3' },
+    storage: { type: 'string', default: 'local,s3' },
+    'dry-run': { type: 'boolean', default: false }, // do not write BENCHMARKS.md
+    'server-flags': { type: 'string', default: '' }, // e.g. --heap-prof, to investigate memory
+  },
+});
+const sizes = args.sizes.split(',').map((s) => Number(s) * MIB);
+const runs = Number(args.runs);
+const storages = args.storage.split(',') as ('local' | 's3')[];
+
+interface Measurement {
+  seconds: number;
+  peakRss: number;
+  hwm: number;
+  rssBefore: number;
+}
+
+async function measureUpload(server: ServerProcess, size: number): Promise<Measurement> {
+  const peakReset = resetPeak(server.pid);
+  const rssBefore = readMemory(server.pid).rssBytes;
+  const sampling = sampleRss(server.pid);
+  let upload;
+  let memory;
+  try {
+    upload = await uploadGenerated(`${server.url}/api/v1/files/upload`, server.apiKey, size, `bench-${size / MIB}mib.bin`);
+  } finally {
+    memory = sampling.stop();
+  }
+  const fileId = (upload.body as { file_id?: unknown })?.file_id;
+  if (upload.status !== 200 || typeof fileId !== 'string') {
+    throw new Error(`upload answered ${upload.status}: ${JSON.stringify(upload.body).slice(0, 500)}`);
+  }
+  const stored = await waitUntilProcessed(server, fileId);
+  const expected = Math.round((size / MIB) * 1000) / 1000;
+  if (stored.status !== 'STORED' || stored.size_mbytes !== expected) {
+    throw new Error(`file ${fileId}: ${stored.status}, size_mbytes ${stored.size_mbytes}, expected STORED and ${expected}`);
+  }
+  await api(server, `/api/v1/files/${fileId}`, 'DELETE'); // keeps the disk from filling up over the runs
+  return { seconds: upload.seconds, peakRss: memory.peakRssBytes, hwm: peakReset ? memory.hwmBytes : Number.NaN, rssBefore };
+}
+
+async function waitUntilProcessed(server: ServerProcess, fileId: string): Promise<{ status: string; size_mbytes: number | null }> {
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    const file = (await api(server, `/api/v1/files/${fileId}`)) as { status: string; size_mbytes: number | null };
+    if (file.status !== 'PROCESSING') return file;
+    if (Date.now() > deadline) throw new Error(`file ${fileId} still PROCESSING after 10 minutes`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function api(server: ServerProcess, pathname: string, method = 'GET'): Promise<unknown> {
+  const response = await fetch(`${server.url}${pathname}`, { method, headers: { 'x-api-key': server.apiKey } });
+  const body: unknown = await response.json();
+  if (!response.ok) throw new Error(`${method} ${pathname}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** Median seconds of `cp` of a freshly written file to a new name in the same directory. */
+async function cpSeconds(dir: string, size: number): Promise<number> {
+  const source = path.join(dir, 'source.bin');
+  await writeGeneratedFile(source, size);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const target = path.join(dir, `copy-${i}.bin`);
+    const started = process.hrtime.bigint();
+    await promisify(execFile)('cp', [source, target]);
+    times.push(Number(process.hrtime.bigint() - started) / 1e9);
+    await rm(target);
+  }
+  await rm(source);
+  return median(times);
+}
+
+const tmp = await mkdtemp(path.join(os.tmpdir(), 'ffapi-bench-cp-'));
+const cp = new Map<number, number>();
+try {
+  for (const size of sizes) cp.set(size, await cpSeconds(tmp, size));
+} finally {
+  await rm(tmp, { recursive: true, force: true });
+}
+for (const [size, seconds] of cp) console.log(`cp ${size / MIB} MiB: ${seconds.toFixed(2)} s, ${(size / MIB / seconds).toFixed(0)} MiB/s`);
+
+const rows: string[][] = [];
+let postgresVersion = '';
+let over = false;
+for (const storage of storages) {
+  const database = await createBenchDatabase();
+  postgresVersion = database.postgresVersion;
+  const s3 = storage === 's3' ? await startS3() : undefined;
+  const nodeFlags = args['server-flags'].split(' ').filter(Boolean);
+  let server: ServerProcess | undefined;
+  try {
+    server = await startServer({ databaseUrl: database.url, env: s3?.env, nodeFlags });
+    for (const size of sizes) {
+      const results: Measurement[] = [];
+      for (let i = 1; i <= runs; i++) {
+        const m = await measureUpload(server, size);
+        results.push(m);
+        console.log(
+          `${storage} ${size / MIB} MiB run ${i}: ${m.seconds.toFixed(2)} s, ${(size / MIB / m.seconds).toFixed(0)} MiB/s, ` +
+            `peak RSS ${(m.peakRss / MIB).toFixed(1)} MiB, VmHWM ${(m.hwm / MIB).toFixed(1)} MiB, before ${(m.rssBefore / MIB).toFixed(1)} MiB`,
+        );
+      }
+      const seconds = median(results.map((r) => r.seconds));
+      const peak = Math.max(median(results.map((r) => r.peakRss)), median(results.map((r) => r.hwm)) || 0);
+      const cpMibps = size / MIB / cp.get(size)!;
+      if (size >= 1024 * MIB && peak > LIMIT_BYTES) over = true;
+      rows.push([
+        `${size / MIB} MiB`,
+        storage === 's3' ? 'S3 (s3rver)' : 'local',
+        seconds.toFixed(2),
+        (size / MIB / seconds).toFixed(0),
+        cpMibps.toFixed(0),
+        (size / MIB / seconds / cpMibps).toFixed(2),
+        (median(results.map((r) => r.peakRss)) / MIB).toFixed(1),
+        (median(results.map((r) => r.hwm)) / MIB).toFixed(1),
+        (median(results.map((r) => r.rssBefore)) / MIB).toFixed(1),
+        (median(results.map((r) => Math.max(r.peakRss, r.hwm || 0) - r.rssBefore)) / MIB).toFixed(1),
+        peak <= LIMIT_BYTES ? 'yes' : '**no**',
+      ]);
+    }
+  } finally {
+    await server?.stop();
+    await s3?.stop();
+    await database.drop();
+  }
+}
+
+const table = markdownTable(
+  ['Size', 'Storage', 'Seconds', 'MiB/s', 'cp MiB/s', 'Upload ÷ cp', 'Peak RSS (50 ms samples) MiB', 'VmHWM MiB', 'RSS before MiB', 'Added by upload MiB', '≤ 200 MB'],
+  rows,
+);
+const section = [
+  `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: upload-rss (server RSS during a streamed upload)`,
+  '',
+  ...machineLines(postgresVersion),
+  '',
+  `\`POST /api/v1/files/upload\` of a generated file (a repeated 1 MiB random block, streamed by the client) to the ` +
+    `service started as its own process (\`node --import tsx src/main.ts\`); the server's VmRSS sampled every 50 ms, ` +
+    `VmHWM reset before each upload. Seconds: request start to response. cp: \`cp\` of the same bytes on the same disk ` +
+    `(from the page cache). Added by upload: peak minus RSS before, per run. Median of ${runs} run(s) per case; every upload checked (200, file_id, STORED, size_mbytes).` +
+    `${args['server-flags'] ? ` Server flags: \`${args['server-flags']}\`.` : ''}`,
+  '',
+  table,
+].join('\n');
+console.log(`\n${section}\n`);
+if (!args['dry-run']) recordRun(section);
+if (over) console.log('1 GiB peak RSS is over 200 MB.');

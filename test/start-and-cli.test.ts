@@ -1,0 +1,99 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, runScript, type ServiceProcess } from './support/service-process.ts';
+
+// `npm start` on a machine with nothing set up: no DATABASE_URL, so an embedded Postgres under DATA_DIR.
+let dataDir: string;
+let port: number;
+let service: ServiceProcess | undefined;
+const base = () => `http://127.0.0.1:${port}`;
+const env = () => ({ DATABASE_URL: undefined, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', S3_BUCKET: undefined });
+
+async function stopService(): Promise<number | null> {
+  service!.child.kill('SIGTERM');
+  return service!.exited;
+}
+
+async function waitForHealth(timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (service!.child.exitCode !== null) throw new Error(`service exited:\n${service!.output()}`);
+    const ok = await fetch(`${base()}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`service not healthy after ${timeoutMs} ms:\n${service!.output()}`);
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'ffapi-start-'));
+  port = await freePort();
+});
+afterAll(async () => {
+  if (service && service.child.exitCode === null) service.child.kill('SIGKILL');
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start with nothing configured', () => {
+  let key: string;
+
+  it('starts embedded Postgres and local storage, and prints an API key once', async () => {
+    service = runScript('src/main.ts', [], env());
+    key = (await service.waitFor(/(ffsk_[0-9a-f]{64})/, 90_000))[1]!;
+    expect((await fetch(`${base()}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base()}/readyz`);
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', storage: 'ok' });
+    const files = await fetch(`${base()}/api/v1/files`, { headers: { 'X-API-KEY': key } });
+    expect(files.status).toBe(200);
+    expect(await files.json()).toEqual({ files: [], limit: 50, offset: 0, total: 0 });
+    expect((await fetch(`${base()}/api/v1/files`)).status).toBe(401);
+    expect((await fetch(`${base()}/openapi.json`)).status).toBe(200);
+    expect((await fetch(`${base()}/docs`)).headers.get('content-type')).toMatch(/text\/html/);
+  });
+
+  it('the apikey CLI creates, lists and revokes keys against the running server', async () => {
+    const create = runScript('src/accounts/cli.ts', ['create', '--account', 'carol'], env());
+    expect(await create.exited).toBe(0);
+    const carolKey = create.output().trim().split('\n').at(-1)!;
+    expect(carolKey).toMatch(/^ffsk_[0-9a-f]{64}$/);
+    expect((await fetch(`${base()}/api/v1/files`, { headers: { 'X-API-KEY': carolKey } })).status).toBe(200);
+
+    const list = runScript('src/accounts/cli.ts', ['list'], env());
+    expect(await list.exited).toBe(0);
+    const prefix = carolKey.slice(0, 13);
+    expect(list.output()).toMatch(new RegExp(`${prefix}\\s+carol\\s+created .*active`));
+    expect(list.output()).not.toContain(carolKey);
+
+    const revoke = runScript('src/accounts/cli.ts', ['revoke', prefix], env());
+    expect(await revoke.exited).toBe(0);
+    // The server caches verified keys for a few seconds; revocation must land within that window.
+    const deadline = Date.now() + 10_000;
+    let status = 200;
+    while (Date.now() < deadline && status !== 401) {
+      status = (await fetch(`${base()}/api/v1/files`, { headers: { 'X-API-KEY': carolKey } })).status;
+      if (status !== 401) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(status).toBe(401);
+    const usage = runScript('src/accounts/cli.ts', ['create'], env());
+    expect(await usage.exited).toBe(2);
+  });
+
+  it('stops cleanly on SIGTERM and a second start reuses the data without printing a new key', async () => {
+    expect(await stopService()).toBe(0);
+    service = runScript('src/main.ts', [], env());
+    await waitForHealth();
+    expect(service.output()).not.toMatch(/ffsk_[0-9a-f]{64}/);
+    expect((await fetch(`${base()}/api/v1/files`, { headers: { 'X-API-KEY': key } })).status).toBe(200);
+    expect(await stopService()).toBe(0);
+  });
+
+  it('reports every bad configuration value at once', async () => {
+    const bad = runScript('src/main.ts', [], { ...env(), PORT: 'eighty', BOOTSTRAP_API_KEY: 'nope', S3_FORCE_PATH_STYLE: 'maybe' });
+    expect(await bad.exited).toBe(2);
+    expect(bad.output()).toMatch(/PORT/);
+    expect(bad.output()).toMatch(/BOOTSTRAP_API_KEY/);
+    expect(bad.output()).toMatch(/S3_FORCE_PATH_STYLE/);
+  });
+});

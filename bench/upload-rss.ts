@@ -156,7 +156,7 @@ const section = [
   ...machineLines(postgresVersion),
   '',
   `\`POST /api/v1/files/upload\` of a generated file (a repeated 1 MiB random block, streamed by the client) to the ` +
-    `service started as its own process (\`node --import tsx src/main.ts\`); the server's VmRSS sampled every 50 ms, ` +
+    `service started as its own process exactly as \`npm start\` runs it (bundled, no TypeScript loader); the server's VmRSS sampled every 50 ms, ` +
     `VmHWM reset before each upload. Seconds: request start to response. cp: \`cp\` of the same bytes on the same disk ` +
     `(from the page cache). Added by upload: peak minus RSS before, per run. Median of ${runs} run(s) per case; every upload checked (200, file_id, STORED, size_mbytes).` +
     `${args['server-flags'] ? ` Server flags: \`${args['server-flags']}\`.` : ''}`,

@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, runScript, type ServiceProcess } from './support/service-process.ts';
+import { freePort, runNpmStart, runScript, type ServiceProcess } from './support/service-process.ts';
 
 // `npm start` on a machine with nothing set up: no DATABASE_URL, so an embedded Postgres under DATA_DIR.
 let dataDir: string;
@@ -11,9 +11,17 @@ let service: ServiceProcess | undefined;
 const base = () => `http://127.0.0.1:${port}`;
 const env = () => ({ DATABASE_URL: undefined, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', S3_BUCKET: undefined });
 
-async function stopService(): Promise<number | null> {
+/** SIGTERM to npm, as a supervisor would send; the server must then shut down and free its port. */
+async function stopService(): Promise<void> {
   service!.child.kill('SIGTERM');
-  return service!.exited;
+  await service!.exited;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const up = await fetch(`${base()}/healthz`).then(() => true, () => false);
+    if (!up) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the server was still answering 30 s after SIGTERM');
 }
 
 async function waitForHealth(timeoutMs = 60_000): Promise<void> {
@@ -36,11 +44,11 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-describe('npm start with nothing configured', () => {
+describe('npm start with nothing configured (the README command)', () => {
   let key: string;
 
   it('starts embedded Postgres and local storage, and prints an API key once', async () => {
-    service = runScript('src/main.ts', [], env());
+    service = runNpmStart(env());
     key = (await service.waitFor(/(ffsk_[0-9a-f]{64})/, 90_000))[1]!;
     expect((await fetch(`${base()}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base()}/readyz`);
@@ -81,12 +89,14 @@ describe('npm start with nothing configured', () => {
   });
 
   it('stops cleanly on SIGTERM and a second start reuses the data without printing a new key', async () => {
-    expect(await stopService()).toBe(0);
-    service = runScript('src/main.ts', [], env());
+    await stopService();
+    service = runNpmStart(env());
     await waitForHealth();
     expect(service.output()).not.toMatch(/ffsk_[0-9a-f]{64}/);
     expect((await fetch(`${base()}/api/v1/files`, { headers: { 'X-API-KEY': key } })).status).toBe(200);
-    expect(await stopService()).toBe(0);
+    await stopService();
+    // The embedded Postgres stopped with it: its pid file is gone.
+    await expect(readFile(path.join(dataDir, 'pg', 'cluster', 'postmaster.pid'))).rejects.toThrow(/ENOENT/);
   });
 
   it('reports every bad configuration value at once', async () => {

@@ -1,8 +1,8 @@
-// Runs the real service (src/main.ts) as its own process, so the memory we sample is the server's
+// Runs the real service (as `npm start` does) as its own process, so the memory we sample is the server's
 // alone: not the bench client's, and not s3rver's, which runs inside the bench process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,10 +43,11 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
     LOG_LEVEL: 'warn',
     ...opts.env,
   });
-  // node itself (not npx/tsx wrappers) so that child.pid is the server's pid.
-  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--import', 'tsx', 'src/main.ts'], {
+  // Exactly what `npm start` runs, but node itself (no npm wrapper) so that child.pid is the server's pid.
+  const start = await npmStartCommand();
+  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), ...start.args], {
     cwd: REPO_ROOT,
-    env,
+    env: { ...env, ...start.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -102,4 +103,17 @@ function freePort(): Promise<number> {
       probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/** package.json's start script (`[VAR=value ...] node <flags> scripts/start.mjs`) taken apart. */
+async function npmStartCommand(): Promise<{ env: Record<string, string>; args: string[] }> {
+  const pkg = JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  while (words[0]?.includes('=')) {
+    const [name, ...value] = words.shift()!.split('=');
+    env[name!] = value.join('=');
+  }
+  if (words.shift() !== 'node') throw new Error(`unexpected start script: ${pkg.scripts.start}`);
+  return { env, args: words };
 }

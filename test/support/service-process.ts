@@ -14,9 +14,18 @@ export interface ServiceProcess {
 
 /** Runs a repository script (src/main.ts, src/accounts/cli.ts) as its own Node process, like npm does. */
 export function runScript(script: string, args: string[], env: Record<string, string | undefined>): ServiceProcess {
+  return runCommand(process.execPath, ['--import', 'tsx', path.join(root, script), ...args], env);
+}
+
+/** Runs the README's start command exactly as a newcomer would. */
+export function runNpmStart(env: Record<string, string | undefined>): ServiceProcess {
+  return runCommand('npm', ['start', '--silent'], env);
+}
+
+function runCommand(command: string, args: string[], env: Record<string, string | undefined>): ServiceProcess {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete childEnv[key];
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, script), ...args], {
+  const child = spawn(command, args, {
     cwd: root,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -31,8 +31,16 @@ export interface S3DriverConfig {
   forcePathStyle: boolean;
 }
 
-const PART_SIZE = 8 * 1024 * 1024;
-const QUEUE_SIZE = 4;
+// lib-storage holds up to queueSize parts in flight plus one being filled: with the S3 minimum part
+// size and two in flight, an upload of any size costs the server about 20 MB. Larger objects get
+// larger parts, because a multipart upload has at most 10,000 of them.
+const MIN_PART_SIZE = 5 * 1024 * 1024;
+const MAX_PARTS = 10_000;
+const QUEUE_SIZE = 2;
+
+function partSizeFor(maxBytes: number | undefined): number {
+  return Math.max(MIN_PART_SIZE, Math.ceil((maxBytes ?? 0) / MAX_PARTS));
+}
 
 interface S3ErrorShape {
   name?: string;
@@ -92,7 +100,7 @@ export function createS3Driver(cfg: S3DriverConfig): StorageDriver {
         const upload = new Upload({
           client,
           params: { Bucket: bucket, Key: key, Body: counter, ContentType: opts.contentType },
-          partSize: PART_SIZE,
+          partSize: partSizeFor(opts.maxBytes),
           queueSize: QUEUE_SIZE,
           leavePartsOnError: false, // lib-storage aborts the multipart upload on failure
         });

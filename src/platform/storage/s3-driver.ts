@@ -38,6 +38,11 @@ const MIN_PART_SIZE = 5 * 1024 * 1024;
 const MAX_PARTS = 10_000;
 const QUEUE_SIZE = 2;
 
+function isKnockOn(err: unknown): boolean {
+  const { name, code } = (err ?? {}) as { name?: string; code?: string };
+  return name === 'AbortError' || code === 'ERR_STREAM_PREMATURE_CLOSE';
+}
+
 function partSizeFor(maxBytes: number | undefined): number {
   return Math.max(MIN_PART_SIZE, Math.ceil((maxBytes ?? 0) / MAX_PARTS));
 }
@@ -107,11 +112,12 @@ export function createS3Driver(cfg: S3DriverConfig): StorageDriver {
         await upload.done();
         return { size: counter.bytes };
       } catch (err) {
-        const storeFailed = !counter.destroyed; // source intact: the store side failed
         counter.destroy();
         const sourceError = await source;
         await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => {});
-        throw storeFailed || sourceError === undefined ? err : sourceError;
+        // A source that failed on its own (limit exceeded, client gone) is the real cause; an abort
+        // or premature close of the source is only the knock-on of the store side failing.
+        throw sourceError !== undefined && !isKnockOn(sourceError) ? sourceError : err;
       }
     },
 

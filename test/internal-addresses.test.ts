@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from './support/app.ts';
+
+// No allow-list here: every internal address is refused at request time with 422, before any connection.
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ env: { OUTBOUND_ALLOW: '' } });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const REFUSED = [
+  'http://127.0.0.1/a.mp4',
+  'http://127.9.8.7:8080/a.mp4',
+  'http://[::1]/a.mp4',
+  'http://10.0.0.1/a.mp4',
+  'http://172.16.0.1/a.mp4',
+  'http://172.31.255.254/a.mp4',
+  'http://192.168.1.1/a.mp4',
+  'http://169.254.169.254/latest/meta-data/',
+  'http://100.64.0.1/a.mp4',
+  'http://[fc00::1]/a.mp4',
+  'http://[fd12:3456::1]/a.mp4',
+  'http://[fe80::1]/a.mp4',
+  'http://[::ffff:127.0.0.1]/a.mp4',
+  'http://[::ffff:10.0.0.1]/a.mp4',
+  'http://2130706433/a.mp4', // decimal 127.0.0.1
+  'http://0177.0.0.1/a.mp4', // octal
+  'http://0x7f.0.0.1/a.mp4', // hex
+  'http://0x7f000001/a.mp4',
+  'http://127.1/a.mp4',
+  'http://0.0.0.0/a.mp4',
+  'http://localhost/a.mp4', // a name that resolves to loopback
+  'http://localhost.:9/a.mp4',
+  'ftp://example.com/a.mp4',
+  'file:///etc/passwd',
+  'gopher://example.com/',
+  'not a url',
+  'http://user:secret@example.com/a.mp4',
+];
+
+describe('store-file refuses internal and non-http(s) URLs with 422', () => {
+  it.each(REFUSED)('%s', async (fileUrl) => {
+    const rowsBefore = await t.app.deps.db.file.count();
+    const { status, body } = await t.json('/api/v1/files/store-file', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ file_url: fileUrl }),
+    });
+    expect(status).toBe(422);
+    expect(body.error).toBe('VALIDATION_ERROR');
+    expect(body.detail[0].loc).toEqual(['body', 'file_url']);
+    expect(await t.app.deps.db.file.count()).toBe(rowsBefore);
+  });
+});

@@ -30,11 +30,17 @@ const envSchema = z.object({
   ),
   OUTBOUND_ALLOW: z.string().default(''),
   MAX_FILE_BYTES: z.coerce.number().int().positive().default(5 * 1024 ** 3),
-  IMPORT_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(600),
+  // Below the import job's expiry (3600 s), so a slow import is never handed to a second worker.
+  IMPORT_TIMEOUT_SECONDS: z.coerce.number().int().positive().max(3000).default(600),
   FFMPEG_PATH: optionalString,
   FFPROBE_PATH: optionalString,
   SERVER_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  SANDBOX: z.enum(['auto', 'bwrap', 'none']).default('auto'),
+  DEFAULT_COMMAND_RUN_SECONDS: z.coerce.number().int().min(1).max(82_800).default(300),
+  // A job may stay active at most 24 h in pg-boss; keep an hour for fetching inputs and storing outputs.
+  MAX_COMMAND_RUN_SECONDS: z.coerce.number().int().min(1).max(82_800).default(3600),
+  COMMAND_MAX_MEMORY_BYTES: z.coerce.number().int().positive().default(8 * 1024 ** 3),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -56,6 +62,8 @@ export interface Config {
   ffprobePath: string | undefined;
   serverSecret: string | undefined;
   role: Env['ROLE'];
+  sandbox: Env['SANDBOX'];
+  commands: { defaultRunSeconds: number; maxRunSeconds: number; maxMemoryBytes: number };
   workerConcurrency: number;
   logLevel: Env['LOG_LEVEL'];
 }
@@ -101,6 +109,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ffprobePath: e.FFPROBE_PATH,
     serverSecret: e.SERVER_SECRET,
     role: e.ROLE,
+    sandbox: e.SANDBOX,
+    commands: {
+      defaultRunSeconds: Math.min(e.DEFAULT_COMMAND_RUN_SECONDS, e.MAX_COMMAND_RUN_SECONDS),
+      maxRunSeconds: e.MAX_COMMAND_RUN_SECONDS,
+      maxMemoryBytes: e.COMMAND_MAX_MEMORY_BYTES,
+    },
     workerConcurrency: e.WORKER_CONCURRENCY,
     logLevel: e.LOG_LEVEL,
   };

@@ -103,13 +103,21 @@ function describeIngestFailure(err: unknown): { status: string; message: string;
 async function probe(deps: Deps, { fileId }: FilePayload, job: Job<unknown>): Promise<void> {
   const file = await deps.db.file.findUnique({ where: { id: fileId } });
   if (!file || file.status !== 'PROCESSING' || file.isDeleted || !file.storageKey) return;
-  const stored = await deps.storage.stat(file.storageKey);
+  let stored: Awaited<ReturnType<Deps['storage']['stat']>>;
+  let input: string;
+  try {
+    stored = await deps.storage.stat(file.storageKey);
+    input = deps.storage.localPath(file.storageKey) ?? (await deps.storage.presignGet(file.storageKey, { expiresInSeconds: 900 }))!;
+  } catch (err) {
+    if (!isLastAttempt(job, probeJob.options.retryLimit)) throw err;
+    deps.log.warn({ err, fileId }, 'storage unreachable while probing');
+    await failFile(deps, fileId, 'STORAGE_ERROR', 'The stored bytes of this file could not be read.');
+    return;
+  }
   if (!stored) {
     await failFile(deps, fileId, 'STORAGE_ERROR', 'The stored bytes of this file are missing.');
     return;
   }
-  const input = deps.storage.localPath(file.storageKey)
-    ?? (await deps.storage.presignGet(file.storageKey, { expiresInSeconds: 900 }))!;
   let fields: MediaFields;
   try {
     fields = await probeMedia(input, {

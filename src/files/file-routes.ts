@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { readMultipart } from '../http/multipart.ts';
 import { defineRoute, type RestRoute } from '../http/rest-route.ts';
@@ -10,20 +11,27 @@ const fileIdParams = z.object({ fileId: z.string().describe('The file id (UUID).
 const fileIdBody = z.object({ file_id: z.string() });
 const uploadFields = { file: { type: 'file' as const, description: 'The file to upload.' } };
 
-/** Streams the multipart `file` field into storage; optionally accepts `file_url` instead (FetchMedia style). */
-async function createFromMultipart(ctx: ServiceContext, request: Parameters<RestRoute['handle']>[1]['request'], allowUrl: boolean) {
-  const { file, fields } = await readMultipart(request, 'file', async (part, fieldsSoFar) => {
-    if (allowUrl && fieldsSoFar.file_url !== undefined) throw invalidRequest('Send either file or file_url, not both.');
-    return uploadFile(ctx, { filename: part.filename, contentType: part.mimeType, stream: part.stream });
-  });
-  if (file) {
-    if (allowUrl && fields.file_url !== undefined) {
-      await discardUpload(ctx, file.fileId);
-      throw invalidRequest('Send either file or file_url, not both.');
-    }
-    return file;
+/**
+ * Streams the multipart `file` field into storage; optionally accepts `file_url` instead (FetchMedia
+ * style). When the request as a whole is refused after the file went in, the file is undone.
+ */
+async function createFromMultipart(ctx: ServiceContext, request: IncomingMessage, allowUrl: boolean) {
+  let upload: Promise<{ fileId: string }> | undefined;
+  const refuseBoth = () => invalidRequest('Send either file or file_url, not both.');
+  try {
+    const { file, fields } = await readMultipart(request, 'file', (part, fieldsSoFar) => {
+      if (allowUrl && fieldsSoFar.file_url !== undefined) return Promise.reject(refuseBoth());
+      upload = uploadFile(ctx, { filename: part.filename, contentType: part.mimeType, stream: part.stream });
+      return upload;
+    });
+    if (file && allowUrl && fields.file_url !== undefined) throw refuseBoth();
+    if (file) return file;
+    if (allowUrl && fields.file_url !== undefined) return await storeFileFromUrl(ctx, { fileUrl: fields.file_url });
+  } catch (err) {
+    const uploaded = await upload?.catch(() => undefined);
+    if (uploaded) await discardUpload(ctx, uploaded.fileId);
+    throw err;
   }
-  if (allowUrl && fields.file_url !== undefined) return storeFileFromUrl(ctx, { fileUrl: fields.file_url });
   const missing = allowUrl ? 'a file field or a file_url field' : 'a file field';
   throw validationError(`The form data must contain ${missing}.`, [
     { loc: ['body', 'file'], msg: 'field required', type: 'value_error.missing' },

@@ -1,7 +1,10 @@
 import type { File } from '../generated/prisma/client.ts';
 import type { ServiceContext } from '../platform/context.ts';
+import { eventsOrTicks } from '../platform/events.ts';
 import { TERMINAL_FILE_STATUSES } from './file-status.ts';
 import { getFile } from './files-service.ts';
+
+const RECHECK_MS = 5_000;
 
 /** Yields the file now and at every status change until it is terminal (or deleted). */
 export async function* watchFileStatus(ctx: ServiceContext, fileId: string): AsyncGenerator<File> {
@@ -13,7 +16,7 @@ export async function* watchFileStatus(ctx: ServiceContext, fileId: string): Asy
     yield file;
     let last = `${file.status}:${file.isDeleted}`;
     if (isFinal(file)) return;
-    for await (const _event of events) {
+    for await (const _event of eventsOrTicks(events, RECHECK_MS)) {
       file = await getFile(ctx, fileId);
       const now = `${file.status}:${file.isDeleted}`;
       if (now === last) continue;
@@ -22,7 +25,7 @@ export async function* watchFileStatus(ctx: ServiceContext, fileId: string): Asy
       if (isFinal(file)) return;
     }
   } finally {
-    await events.return?.();
+    await events.return();
   }
 }
 

@@ -86,15 +86,25 @@ export async function listFiles(ctx: ServiceContext, input: { limit: number; off
   return { files, total, limit: input.limit, offset: input.offset };
 }
 
-/** Removes the bytes; the record stays with isDeleted, so a second delete is NOT_FOUND. */
+/**
+ * Removes the bytes, then marks the record deleted (kept, so a second delete is NOT_FOUND). Bytes go
+ * first: if storage fails, the file is untouched and the delete can be retried. A file still
+ * PROCESSING ends FAILED (DELETED), so pollers waiting for a final status stop.
+ */
 export async function deleteFile(ctx: ServiceContext, fileId: string): Promise<{ deleted: true; fileId: string }> {
-  if (!isUuid(fileId)) throw notFound('File');
+  const file = await getFile(ctx, fileId);
+  if (file.isDeleted) throw notFound('File');
+  await ctx.storage.deletePrefix(`${ctx.accountId}/${fileId}/`);
+  const processing = file.status === 'PROCESSING';
   const claimed = await ctx.db.file.updateMany({
     where: { id: fileId, accountId: ctx.accountId, isDeleted: false },
-    data: { isDeleted: true, deletedAt: new Date() },
+    data: {
+      isDeleted: true,
+      deletedAt: new Date(),
+      ...(processing ? { status: 'FAILED', errorStatus: 'DELETED', errorMessage: 'Deleted before it was stored.' } : {}),
+    },
   });
   if (claimed.count === 0) throw notFound('File');
-  await ctx.storage.deletePrefix(`${ctx.accountId}/${fileId}/`);
   await publishFileStatus(ctx, fileId);
   return { deleted: true, fileId };
 }

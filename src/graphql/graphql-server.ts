@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { GraphQLError, type DocumentNode } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -58,11 +59,18 @@ export function createGraphQL(deps: Deps, authenticate: Authenticate) {
             req: ctx.extra.request,
             params,
           });
+          let document: DocumentNode;
+          try {
+            document = parse(params.query);
+          } catch (err) {
+            // A syntax error ends this operation only, not the whole socket with its other subscriptions.
+            return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
+          }
           const apiKey = readKey(ctx.connectionParams) ?? readHeader(ctx.extra.request, 'x-api-key');
           const args = {
             schema: enveloped,
             operationName: params.operationName,
-            document: parse(params.query),
+            document,
             variableValues: params.variables,
             contextValue: await contextFor(apiKey, `ws-${ctx.extra.request.headers['sec-websocket-key'] ?? ''}`),
             rootValue: { execute, subscribe },

@@ -6,7 +6,7 @@ export function parseRange(header: string | undefined, size: number): RangeResul
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match) return { kind: 'full' };
   const [, startText = '', endText = ''] = match;
-  if (startText === '' && endText === '') return { kind: 'unsatisfiable' };
+  if (startText === '' && endText === '') return { kind: 'full' };
   let start: number;
   let end: number;
   if (startText === '') {
@@ -18,8 +18,11 @@ export function parseRange(header: string | undefined, size: number): RangeResul
     start = Number(startText);
     end = endText === '' ? size - 1 : Math.min(Number(endText), size - 1);
   }
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start > end || start >= size) {
-    return { kind: 'unsatisfiable' };
+  // A syntactically invalid range (last before first) is ignored, as RFC 9110 says; one that starts
+  // past the end cannot be satisfied.
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || (startText !== '' && endText !== '' && Number(endText) < start)) {
+    return { kind: 'full' };
   }
+  if (start >= size) return { kind: 'unsatisfiable' };
   return { kind: 'partial', start, end };
 }

@@ -3,6 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import type { Deps } from '../platform/context.ts';
 import { notFound } from '../platform/errors.ts';
 import { isUuid } from '../platform/ids.ts';
+import { DOWNLOAD_URL_TTL_SECONDS } from '../files/files-service.ts';
+import { ObjectNotFoundError } from '../platform/storage/index.ts';
 import { parseRange } from './byte-range.ts';
 import { sendError } from './respond.ts';
 
@@ -20,7 +22,10 @@ export async function handleMedia(deps: Deps, req: IncomingMessage, res: ServerR
     const file = await deps.db.file.findUnique({ where: { id: fileId } });
     if (!file || file.isDeleted || file.status !== 'STORED' || !file.storageKey) throw notFound('File');
 
-    const presigned = await deps.storage.presignGet(file.storageKey, { expiresInSeconds: 300, downloadFilename: file.filename });
+    const presigned = await deps.storage.presignGet(file.storageKey, {
+      expiresInSeconds: DOWNLOAD_URL_TTL_SECONDS,
+      downloadFilename: file.filename,
+    });
     if (presigned) {
       res.writeHead(302, { location: presigned, 'cache-control': 'no-store' }).end();
       return;
@@ -31,7 +36,10 @@ export async function handleMedia(deps: Deps, req: IncomingMessage, res: ServerR
     const headers: Record<string, string | number> = {
       'accept-ranges': 'bytes',
       'content-type': file.mimeType ?? 'application/octet-stream',
-      'content-disposition': `inline; filename="${file.filename}"`,
+      // Users' bytes are served from the API's own origin: never let a browser run them as a page.
+      'content-disposition': `${isInlineSafe(file.mimeType) ? 'inline' : 'attachment'}; filename="${file.filename}"`,
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "sandbox; default-src 'none'",
       etag,
       'cache-control': 'private, max-age=3600',
     };
@@ -49,14 +57,20 @@ export async function handleMedia(deps: Deps, req: IncomingMessage, res: ServerR
     const [status, start, end] = range.kind === 'partial' ? [206, range.start, range.end] : [200, 0, stat.size - 1];
     if (range.kind === 'partial') headers['content-range'] = `bytes ${start}-${end}/${stat.size}`;
     headers['content-length'] = stat.size === 0 ? 0 : end - start + 1;
-    res.writeHead(status, headers);
     if (req.method === 'HEAD' || stat.size === 0) {
-      res.end();
+      res.writeHead(status, headers).end();
       return;
     }
+    // Open the bytes before answering, so that a file deleted a moment ago is a clean 404.
     const body = await deps.storage.getStream(file.storageKey, range.kind === 'partial' ? { start, end } : undefined);
+    res.writeHead(status, headers);
     await pipeline(body, res).catch(() => undefined); // a client that hangs up early is not an error
   } catch (err) {
-    sendError(res, err, requestId, deps.log);
+    sendError(res, err instanceof ObjectNotFoundError ? notFound('File') : err, requestId, deps.log);
   }
+}
+
+/** Media a browser may show in place; anything else (HTML, SVG, text, ...) is a download. */
+function isInlineSafe(mimeType: string | null): boolean {
+  return /^(video|audio)\//.test(mimeType ?? '') || /^image\/(png|jpeg|gif|webp|avif|bmp)$/.test(mimeType ?? '');
 }

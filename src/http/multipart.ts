@@ -55,8 +55,9 @@ export function readMultipart<T>(
       reject(err);
     };
 
-    parser.on('field', (name, value) => {
-      fields[name] = value;
+    parser.on('field', (name, value, info) => {
+      if (info.valueTruncated) fail(invalidRequest(`The form field ${name} is longer than 64 KiB.`));
+      else fields[name] = value;
     });
     parser.on('file', (name, stream, info) => {
       if (name !== fileField || pending) {

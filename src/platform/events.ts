@@ -1,5 +1,4 @@
 import pg from 'pg';
-import { createPubSub } from 'graphql-yoga';
 import type { Logger } from './logger.ts';
 
 // Status changes are announced through Postgres NOTIFY so that a subscriber on any API process
@@ -14,28 +13,38 @@ export interface StatusEvent {
   progress?: number;
 }
 
-type Topics = Record<string, [StatusEvent]>;
+export interface EventSubscription extends AsyncIterableIterator<StatusEvent> {
+  return(): Promise<IteratorResult<StatusEvent>>;
+}
 
 export interface EventBus {
   /** Announces an event; delivered to every process's subscribers after the caller's commit. */
   publish(event: StatusEvent): Promise<void>;
-  subscribe(topic: StatusEvent['topic'], id: string): AsyncIterableIterator<StatusEvent>;
+  /**
+   * Listens from the moment of the call (not from the first next()), so a subscriber can subscribe,
+   * then read the current state, and miss nothing in between. After a lost listener connection a
+   * synthetic 'RECONNECTED' event tells subscribers to re-read, since NOTIFYs may have been missed.
+   */
+  subscribe(topic: StatusEvent['topic'], id: string): EventSubscription;
   close(): Promise<void>;
 }
 
 export async function createEventBus(databaseUrl: string, log: Logger): Promise<EventBus> {
-  const pubsub = createPubSub<Topics>();
+  const listeners = new Map<string, Set<(event: StatusEvent) => void>>();
   const notifier = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  notifier.on('error', (err) => log.warn({ err }, 'event publisher connection lost'));
   let listener: pg.Client | undefined;
   let closed = false;
+
+  const deliver = (event: StatusEvent) => {
+    for (const fn of listeners.get(`${event.topic}:${event.id}`) ?? []) fn(event);
+  };
 
   const connect = async (): Promise<void> => {
     const client = new pg.Client({ connectionString: databaseUrl });
     client.on('notification', (msg) => {
-      if (!msg.payload) return;
       try {
-        const event = JSON.parse(msg.payload) as StatusEvent;
-        pubsub.publish(`${event.topic}:${event.id}`, event);
+        if (msg.payload) deliver(JSON.parse(msg.payload) as StatusEvent);
       } catch (err) {
         log.warn({ err }, 'ignored a malformed event notification');
       }
@@ -54,6 +63,10 @@ export async function createEventBus(databaseUrl: string, log: Logger): Promise<
     if (closed) return;
     try {
       await connect();
+      for (const [key, fns] of listeners) {
+        const [topic, id] = key.split(':') as [StatusEvent['topic'], string];
+        for (const fn of fns) fn({ topic, id, status: 'RECONNECTED' });
+      }
     } catch (err) {
       log.warn({ err }, 'event listener reconnect failed');
       setTimeout(() => void reconnect(Math.min(delayMs * 2, 10_000)), delayMs).unref();
@@ -67,7 +80,7 @@ export async function createEventBus(databaseUrl: string, log: Logger): Promise<
       await notifier.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(event)]);
     },
     subscribe(topic, id) {
-      return pubsub.subscribe(`${topic}:${id}`) as AsyncIterableIterator<StatusEvent>;
+      return subscription(listeners, `${topic}:${id}`);
     },
     async close() {
       closed = true;
@@ -75,4 +88,66 @@ export async function createEventBus(databaseUrl: string, log: Logger): Promise<
       await notifier.end();
     },
   };
+}
+
+function subscription(listeners: Map<string, Set<(event: StatusEvent) => void>>, key: string): EventSubscription {
+  const queued: StatusEvent[] = [];
+  let wake: ((result: IteratorResult<StatusEvent>) => void) | undefined;
+  let done = false;
+  const push = (event: StatusEvent) => {
+    if (wake) {
+      const resolve = wake;
+      wake = undefined;
+      resolve({ value: event, done: false });
+    } else if (queued.length < 1000) {
+      queued.push(event);
+    }
+  };
+  const set = listeners.get(key) ?? new Set();
+  set.add(push);
+  listeners.set(key, set);
+
+  const finish = async (): Promise<IteratorResult<StatusEvent>> => {
+    if (!done) {
+      done = true;
+      set.delete(push);
+      if (set.size === 0) listeners.delete(key);
+      wake?.({ value: undefined, done: true });
+      wake = undefined;
+    }
+    return { value: undefined, done: true };
+  };
+  return {
+    next() {
+      if (queued.length) return Promise.resolve({ value: queued.shift()!, done: false });
+      if (done) return Promise.resolve({ value: undefined, done: true });
+      return new Promise((resolve) => (wake = resolve));
+    },
+    return: finish,
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/**
+ * Yields each event of a subscription, and null every `everyMs` without one: a backstop so that a
+ * watcher re-reads the state even if a NOTIFY was lost. Ends when the subscription ends.
+ */
+export async function* eventsOrTicks(events: EventSubscription, everyMs: number): AsyncGenerator<StatusEvent | null> {
+  let pending: Promise<IteratorResult<StatusEvent>> | undefined;
+  for (;;) {
+    pending ??= events.next();
+    let timer: NodeJS.Timeout | undefined;
+    const tick = new Promise<'tick'>((resolve) => (timer = setTimeout(() => resolve('tick'), everyMs)));
+    const result = await Promise.race([pending, tick]);
+    clearTimeout(timer);
+    if (result === 'tick') {
+      yield null;
+      continue;
+    }
+    pending = undefined;
+    if (result.done) return;
+    yield result.value;
+  }
 }

@@ -21,10 +21,74 @@ export type Scalars = {
   Upload: { input: File; output: File; }
 };
 
+/** An FFmpeg run: its status, timings, error and stored outputs. */
+export type Command = {
+  __typename?: 'Command';
+  commandId: Scalars['ID']['output'];
+  commandType: CommandType;
+  completedAt?: Maybe<Scalars['DateTime']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  errorMessage?: Maybe<Scalars['String']['output']>;
+  errorStatus?: Maybe<Scalars['String']['output']>;
+  ffmpegCommandRunSeconds?: Maybe<Scalars['Float']['output']>;
+  metadata?: Maybe<Scalars['JSON']['output']>;
+  originalRequest: Scalars['JSON']['output'];
+  /** The stored outputs; each File carries its outputAlias (out_x). */
+  outputFiles: Array<File>;
+  /** Percent done while PROCESSING; 100 at SUCCESS */
+  progress?: Maybe<Scalars['Float']['output']>;
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: CommandStatus;
+  totalProcessingSeconds?: Maybe<Scalars['Float']['output']>;
+};
+
+export type CommandPage = {
+  __typename?: 'CommandPage';
+  commands: Array<Command>;
+  limit: Scalars['Int']['output'];
+  offset: Scalars['Int']['output'];
+  total: Scalars['Int']['output'];
+};
+
+export type CommandStatus =
+  | 'FAILED'
+  | 'PROCESSING'
+  | 'QUEUED'
+  | 'SUCCESS';
+
+export type CommandType =
+  | 'CHAINED_COMMAND'
+  | 'FFMPEG_COMMAND'
+  | 'MULTIPLE_COMMAND';
+
+export type CreatePresetInput = {
+  commandType?: InputMaybe<PresetCommandType>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  ffmpegCommand?: InputMaybe<Scalars['String']['input']>;
+  ffmpegCommands?: InputMaybe<Array<Scalars['String']['input']>>;
+  inputFileKeys: Array<Scalars['String']['input']>;
+  metadata?: InputMaybe<Scalars['JSON']['input']>;
+  name: Scalars['String']['input'];
+  /** {"out_x": "name.ext"} */
+  outputFileDefinitions: Scalars['JSON']['input'];
+};
+
+export type DeleteCommandFilesResult = {
+  __typename?: 'DeleteCommandFilesResult';
+  deleted: Scalars['Boolean']['output'];
+  filesDeleted: Scalars['Int']['output'];
+};
+
 export type DeleteFileResult = {
   __typename?: 'DeleteFileResult';
   deleted: Scalars['Boolean']['output'];
   fileId: Scalars['ID']['output'];
+};
+
+export type DeletePresetResult = {
+  __typename?: 'DeletePresetResult';
+  deleted: Scalars['Boolean']['output'];
+  presetId: Scalars['ID']['output'];
 };
 
 /** A stored media file. Media fields are null until the file is STORED, or when ffprobe cannot read it. */
@@ -34,6 +98,7 @@ export type File = {
   bitrateVideoKb?: Maybe<Scalars['Float']['output']>;
   channels?: Maybe<Scalars['Int']['output']>;
   codec?: Maybe<Scalars['String']['output']>;
+  command?: Maybe<Command>;
   createdAt: Scalars['DateTime']['output'];
   duration?: Maybe<Scalars['Float']['output']>;
   errorMessage?: Maybe<Scalars['String']['output']>;
@@ -47,6 +112,8 @@ export type File = {
   isDeleted: Scalars['Boolean']['output'];
   mimeType?: Maybe<Scalars['String']['output']>;
   originalFileUrl?: Maybe<Scalars['String']['output']>;
+  /** For a command output: its out_x key */
+  outputAlias?: Maybe<Scalars['String']['output']>;
   pixelFormat?: Maybe<Scalars['String']['output']>;
   rendiStoreType: StoreType;
   sampleRate?: Maybe<Scalars['Int']['output']>;
@@ -72,11 +139,33 @@ export type FileStatus =
 
 export type Mutation = {
   __typename?: 'Mutation';
+  createPreset: Preset;
+  deleteCommandFiles: DeleteCommandFilesResult;
   deleteFile: DeleteFileResult;
+  deletePreset: DeletePresetResult;
+  /** Deactivates the account webhook. */
+  deleteWebhookConfig: Scalars['Boolean']['output'];
+  executePreset: Command;
+  runChainedFfmpegCommands: Command;
+  runFfmpegCommand: Command;
+  runMultipleFfmpegCommands: Array<Command>;
+  /** Sets the account webhook; re-enables one that was disabled after failures. */
+  setWebhookConfig: WebhookConfig;
   /** Imports a file from an http(s) URL; it is downloaded and probed in the background. */
   storeFile: File;
+  updatePreset: Preset;
   /** Uploads a file (GraphQL multipart request); it is probed in the background. */
   uploadFile: File;
+};
+
+
+export type MutationCreatePresetArgs = {
+  input: CreatePresetInput;
+};
+
+
+export type MutationDeleteCommandFilesArgs = {
+  commandId: Scalars['ID']['input'];
 };
 
 
@@ -85,8 +174,48 @@ export type MutationDeleteFileArgs = {
 };
 
 
+export type MutationDeletePresetArgs = {
+  presetId: Scalars['ID']['input'];
+};
+
+
+export type MutationExecutePresetArgs = {
+  inputFiles: Scalars['JSON']['input'];
+  metadata?: InputMaybe<Scalars['JSON']['input']>;
+  presetId: Scalars['ID']['input'];
+  webhookUrl?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationRunChainedFfmpegCommandsArgs = {
+  input: RunChainedFfmpegCommandsInput;
+};
+
+
+export type MutationRunFfmpegCommandArgs = {
+  input: RunFfmpegCommandInput;
+};
+
+
+export type MutationRunMultipleFfmpegCommandsArgs = {
+  commands: Array<RunFfmpegCommandInput>;
+};
+
+
+export type MutationSetWebhookConfigArgs = {
+  secret?: InputMaybe<Scalars['String']['input']>;
+  url: Scalars['String']['input'];
+};
+
+
 export type MutationStoreFileArgs = {
   fileUrl: Scalars['String']['input'];
+};
+
+
+export type MutationUpdatePresetArgs = {
+  input: UpdatePresetInput;
+  presetId: Scalars['ID']['input'];
 };
 
 
@@ -94,11 +223,57 @@ export type MutationUploadFileArgs = {
   file: Scalars['Upload']['input'];
 };
 
+/** A stored command with placeholders, run later with new inputs. */
+export type Preset = {
+  __typename?: 'Preset';
+  commandType: PresetCommandType;
+  createdAt: Scalars['DateTime']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  ffmpegCommand?: Maybe<Scalars['String']['output']>;
+  ffmpegCommands?: Maybe<Array<Scalars['String']['output']>>;
+  inputFileKeys: Array<Scalars['String']['output']>;
+  metadata?: Maybe<Scalars['JSON']['output']>;
+  name: Scalars['String']['output'];
+  outputFileDefinitions: Scalars['JSON']['output'];
+  presetId: Scalars['ID']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type PresetCommandType =
+  | 'CHAINED_COMMAND'
+  | 'FFMPEG_COMMAND';
+
+export type PresetPage = {
+  __typename?: 'PresetPage';
+  limit: Scalars['Int']['output'];
+  offset: Scalars['Int']['output'];
+  presets: Array<Preset>;
+  total: Scalars['Int']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
+  command: Command;
+  /** Commands of the caller, newest first. */
+  commands: CommandPage;
   file: File;
   /** Files of the caller, newest first; deleted files excluded. */
   files: FilePage;
+  preset: Preset;
+  presets: PresetPage;
+  webhookConfig: WebhookConfig;
+};
+
+
+export type QueryCommandArgs = {
+  commandId: Scalars['ID']['input'];
+};
+
+
+export type QueryCommandsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<CommandStatus>;
 };
 
 
@@ -112,6 +287,42 @@ export type QueryFilesArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+export type QueryPresetArgs = {
+  presetId: Scalars['ID']['input'];
+};
+
+
+export type QueryPresetsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type RunChainedFfmpegCommandsInput = {
+  /** 1 to 10 commands, run in order in one directory */
+  ffmpegCommands: Array<Scalars['String']['input']>;
+  /** {"in_x": url | storage_url | file id} */
+  inputFiles: Scalars['JSON']['input'];
+  maxCommandRunSeconds?: InputMaybe<Scalars['Int']['input']>;
+  /** At most 10 keys; string, number or boolean values */
+  metadata?: InputMaybe<Scalars['JSON']['input']>;
+  /** {"out_x": "name.ext"} */
+  outputFiles: Scalars['JSON']['input'];
+  webhookUrl?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RunFfmpegCommandInput = {
+  ffmpegCommand: Scalars['String']['input'];
+  /** {"in_x": url | storage_url | file id} */
+  inputFiles: Scalars['JSON']['input'];
+  maxCommandRunSeconds?: InputMaybe<Scalars['Int']['input']>;
+  /** At most 10 keys; string, number or boolean values */
+  metadata?: InputMaybe<Scalars['JSON']['input']>;
+  /** {"out_x": "name.ext"} */
+  outputFiles: Scalars['JSON']['input'];
+  webhookUrl?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type StoreType =
   | 'OUTPUT'
   | 'STORED_FILE'
@@ -119,13 +330,42 @@ export type StoreType =
 
 export type Subscription = {
   __typename?: 'Subscription';
+  /** The command now, then at each status change and progress step; completes at SUCCESS or FAILED. */
+  commandStatus: Command;
   /** The file now, then again at each status change; completes at STORED or FAILED. */
   fileStatus: File;
 };
 
 
+export type SubscriptionCommandStatusArgs = {
+  commandId: Scalars['ID']['input'];
+};
+
+
 export type SubscriptionFileStatusArgs = {
   fileId: Scalars['ID']['input'];
+};
+
+export type UpdatePresetInput = {
+  commandType?: InputMaybe<PresetCommandType>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  ffmpegCommand?: InputMaybe<Scalars['String']['input']>;
+  ffmpegCommands?: InputMaybe<Array<Scalars['String']['input']>>;
+  inputFileKeys?: InputMaybe<Array<Scalars['String']['input']>>;
+  metadata?: InputMaybe<Scalars['JSON']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** {"out_x": "name.ext"} */
+  outputFileDefinitions?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+/** The account webhook: POSTed {data, timestamp} when a command ends. */
+export type WebhookConfig = {
+  __typename?: 'WebhookConfig';
+  configured: Scalars['Boolean']['output'];
+  consecutiveFailures?: Maybe<Scalars['Int']['output']>;
+  disabledAt?: Maybe<Scalars['DateTime']['output']>;
+  isActive?: Maybe<Scalars['Boolean']['output']>;
+  url?: Maybe<Scalars['String']['output']>;
 };
 
 export type StoreFileMutationVariables = Exact<{

@@ -33,6 +33,14 @@ const STDERR_TAIL_CHARS = 2_000;
 const IO_FAILURE =
   /No such file or directory|Permission denied|Input\/output error|Server returned|Connection refused|Connection reset|timed out|Network is unreachable|Failed to resolve hostname|Name or service not known|Temporary failure in name resolution|Cannot allocate memory/i;
 
+const SINGLE_FILE_FORMATS = [
+  'mov', 'mp4', 'm4a', '3gp', '3g2', 'mj2', 'matroska', 'webm', 'avi', 'flv', 'mpegts', 'mpeg', 'mpegvideo',
+  'mxf', 'nut', 'asf', 'wtv', 'rm', 'dv', 'ogg', 'mp3', 'aac', 'loas', 'ac3', 'eac3', 'dts', 'truehd', 'mlp',
+  'flac', 'wav', 'w64', 'aiff', 'amr', 'caf', 'au', 'wv', 'ape', 'tta', 'gsm', 'm4v', 'h264', 'hevc', 'vc1',
+  'ivf', 'obu', 'av1', 'mjpeg', 'yuv4mpegpipe', 'gif', 'apng', 'image2', 'png_pipe', 'jpeg_pipe', 'webp_pipe',
+  'bmp_pipe', 'tiff_pipe', 'gif_pipe', 'psd_pipe', 'qoi_pipe', 'j2k_pipe', 'jpegxl_pipe', 'srt', 'ass', 'webvtt',
+].join(',');
+
 /**
  * Reads the media fields of a local file or an http(s) URL (a presigned object-store URL works:
  * ffprobe seeks with Range requests instead of downloading the object). Bytes ffprobe cannot
@@ -57,6 +65,9 @@ async function runFfprobe(input: string, ffprobePath: string, timeoutMs: number)
   // Confine ffprobe to the input's own protocol: a playlist-like upload (HLS, ...) must not make
   // the worker fetch URLs, and a remote one must not read local files.
   args.push('-protocol_whitelist', remote ? 'http,https,tcp,tls' : 'file');
+  // And to single-file containers: a playlist or list format (hls, dash, concat, ...) would make it
+  // open the URLs or paths written inside the file, which the protocol list alone does not stop.
+  args.push('-format_whitelist', SINGLE_FILE_FORMATS);
   // "file:" keeps a local name with a colon in it from being read as a protocol.
   args.push('-i', remote ? input : `file:${path.resolve(input)}`);
 

@@ -44,7 +44,7 @@ function lookupAll(hostname: string): Promise<string[]> {
 export async function checkUrl(
   rawUrl: string,
   allow: AllowList,
-  field: string[] = ['body', 'file_url'],
+  field: (string | number)[] = ['body', 'file_url'],
 ): Promise<URL> {
   const invalid = (msg: string) => new AppError('VALIDATION_ERROR', msg, [{ loc: field, msg, type: 'value_error' }]);
   let url: URL;

@@ -1,0 +1,66 @@
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Deps } from '../platform/context.ts';
+import { AppError } from '../platform/errors.ts';
+import { isUuid } from '../platform/ids.ts';
+import { checkUrl, download } from '../platform/outbound/index.ts';
+
+/** Where an input's bytes come from: a stored file (read straight from storage) or a public URL. */
+export type InputSource =
+  | { kind: 'stored'; fileId: string; storageKey: string; filename: string; duration: number | null }
+  | { kind: 'url'; url: string };
+
+type Caller = Pick<Deps, 'db' | 'signer' | 'allow'> & { accountId: string };
+
+/**
+ * Resolves an input value: a file id of the caller's STORED files, this service's own storage_url
+ * (a capability, whoever's file it names), or an http(s) URL that passes the address rules.
+ * Returns a sentence for the client when the value cannot be used.
+ */
+export async function resolveInput(ctx: Caller, value: string): Promise<InputSource | { problem: string }> {
+  const own = ctx.signer.parseOwnUrl(value);
+  if (isUuid(value) || own) {
+    const fileId = own ? own.fileId : value;
+    if (own && !ctx.signer.verify(own.fileId, own.token)) return { problem: 'is not a valid storage_url of this service' };
+    const where = own ? { id: fileId } : { id: fileId, accountId: ctx.accountId };
+    const file = await ctx.db.file.findFirst({ where });
+    if (!file || file.isDeleted || file.status !== 'STORED' || !file.storageKey) {
+      return { problem: `does not name a STORED file${own ? '' : ' of this account'}` };
+    }
+    return { kind: 'stored', fileId: file.id, storageKey: file.storageKey, filename: file.filename, duration: file.duration };
+  }
+  try {
+    return { kind: 'url', url: (await checkUrl(value, ctx.allow)).href };
+  } catch (err) {
+    if (err instanceof AppError) return { problem: err.message };
+    throw err;
+  }
+}
+
+/** The local name of an input in the working directory: its key plus the source's extension. */
+export function localInputName(key: string, source: InputSource): string {
+  const name = source.kind === 'stored' ? source.filename : new URL(source.url).pathname;
+  const ext = path.extname(name).toLowerCase();
+  return /^\.[a-z0-9]{1,10}$/.test(ext) ? `${key}${ext}` : key;
+}
+
+/** Copies an input into the working directory (storage read, or the SSRF-safe client). */
+export async function fetchInput(
+  deps: Pick<Deps, 'storage' | 'allow' | 'config'>,
+  source: InputSource,
+  target: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const body = source.kind === 'stored'
+    ? await deps.storage.getStream(source.storageKey)
+    : (await download(source.url, {
+        allow: deps.allow,
+        maxBytes: deps.config.maxFileBytes,
+        connectTimeoutMs: 10_000,
+        firstByteTimeoutMs: 30_000,
+        totalTimeoutMs: deps.config.importTimeoutMs,
+        signal,
+      })).body;
+  await pipeline(body, createWriteStream(target, { flags: 'wx' }), { signal });
+}

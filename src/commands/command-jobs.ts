@@ -1,0 +1,60 @@
+import type { Job } from 'pg-boss';
+import { z } from 'zod';
+import type { Deps } from '../platform/context.ts';
+import { defineJob, type JobWorker } from '../platform/queue.ts';
+import { resolveSandbox } from './sandbox/index.ts';
+import { transitionCommand } from './command-status.ts';
+import { runCommand } from './command-runner.ts';
+import { afterCommandEnded } from './command-finish.ts';
+
+const commandPayload = z.object({ commandId: z.uuid() });
+type CommandPayload = z.infer<typeof commandPayload>;
+
+export const commandDeadLetterJob = defineJob({
+  name: 'command.dead',
+  payload: commandPayload,
+  options: { retryLimit: 5, retryDelay: 5, expireInSeconds: 60 },
+});
+
+export const runCommandJob = defineJob({
+  name: 'command.run',
+  payload: commandPayload,
+  options: {
+    // A command is retried only when its worker dies (or an input download fails transiently);
+    // FFmpeg's own failures are final and end the command FAILED without a retry.
+    retryLimit: 2,
+    retryDelay: 2,
+    retryBackoff: true,
+    expireInSeconds: 86_400, // the operator maximum of max_command_run_seconds; a dead worker is found by its heartbeat
+    heartbeatSeconds: 10,
+    deadLetter: commandDeadLetterJob.name,
+  },
+});
+
+export const commandJobDefinitions = [commandDeadLetterJob, runCommandJob];
+
+export function commandJobWorkers(deps: Deps): JobWorker<CommandPayload>[] {
+  let sandbox: Promise<'bwrap' | 'none'> | undefined;
+  return [
+    {
+      definition: runCommandJob,
+      concurrency: deps.config.workerConcurrency,
+      handle: async ({ commandId }, job: Job<unknown>) => {
+        sandbox ??= resolveSandbox(deps.config.sandbox, deps.log, { ffmpegPath: deps.media.ffmpeg });
+        await runCommand(deps, await sandbox, commandId, job, runCommandJob.options.retryLimit ?? 0);
+      },
+    },
+    {
+      definition: commandDeadLetterJob,
+      handle: async ({ commandId }) => {
+        const ended = await transitionCommand(deps, commandId, ['QUEUED', 'PROCESSING'], {
+          status: 'FAILED',
+          errorStatus: 'WORKER_LOST',
+          errorMessage: 'The command stopped and did not finish after every retry.',
+          completedAt: new Date(),
+        });
+        if (ended) await afterCommandEnded(deps, commandId);
+      },
+    },
+  ];
+}

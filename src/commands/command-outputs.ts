@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from '../generated/prisma/client.ts';
+import { storageKey } from '../files/file-names.ts';
+import type { Deps } from '../platform/context.ts';
+import { probeMedia } from '../platform/media/index.ts';
+import { ObjectTooLargeError } from '../platform/storage/index.ts';
+import { CommandFailure } from './command-failure.ts';
+
+/**
+ * Stores each declared output as a File (OUTPUT, linked to the command and its alias) and probes it,
+ * so the command is SUCCESS only once its outputs are STORED with their media fields.
+ */
+export async function storeOutputs(deps: Deps, command: Command, outputs: Record<string, string>, workDir: string) {
+  const found = await Promise.all(
+    Object.entries(outputs).map(async ([alias, filename]) => {
+      const local = path.join(workDir, filename);
+      const info = await stat(local).catch(() => null);
+      if (!info?.isFile()) throw new CommandFailure('OUTPUT_MISSING', `${alias} (${filename}) was not written by FFmpeg.`);
+      return { alias, filename, local };
+    }),
+  );
+  for (const { alias, filename, local } of found) {
+    const id = randomUUID();
+    const key = storageKey(command.accountId, id, filename);
+    let size: number;
+    try {
+      ({ size } = await deps.storage.put(key, createReadStream(local), { maxBytes: deps.config.maxFileBytes }));
+    } catch (err) {
+      if (err instanceof ObjectTooLargeError) {
+        throw new CommandFailure('OUTPUT_TOO_LARGE', `${alias} (${filename}) is larger than ${err.limitBytes} bytes.`);
+      }
+      throw err;
+    }
+    const fields = await probeMedia(local, { ffprobePath: deps.media.ffprobe, filename });
+    await deps.db.file.create({
+      data: {
+        id,
+        accountId: command.accountId,
+        storeType: 'OUTPUT',
+        status: 'STORED',
+        filename,
+        storageKey: key,
+        sizeBytes: BigInt(size),
+        commandId: command.id,
+        outputAlias: alias,
+        ...fields,
+      },
+    });
+  }
+}
+
+/** Deletes output files (records and bytes) an earlier attempt of this command left behind. */
+export async function removeOutputs(deps: Deps, commandId: string): Promise<void> {
+  const stale = await deps.db.file.findMany({ where: { commandId } });
+  if (!stale.length) return;
+  await Promise.all(stale.map((f) => deps.storage.deletePrefix(`${f.accountId}/${f.id}/`)));
+  await deps.db.file.deleteMany({ where: { id: { in: stale.map((f) => f.id) } } });
+}

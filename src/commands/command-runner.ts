@@ -1,0 +1,120 @@
+import { mkdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Job } from 'pg-boss';
+import type { Command } from '../generated/prisma/client.ts';
+import type { Deps } from '../platform/context.ts';
+import { probeMedia } from '../platform/media/index.ts';
+import { OutboundError } from '../platform/outbound/index.ts';
+import { splitCommandLine } from './command-line.ts';
+import { fetchInput, localInputName, resolveInput, type InputSource } from './command-inputs.ts';
+import { CommandFailure } from './command-failure.ts';
+import { afterCommandEnded } from './command-finish.ts';
+import { removeOutputs, storeOutputs } from './command-outputs.ts';
+import { createProgressReporter } from './command-progress.ts';
+import { TERMINAL_COMMAND_STATUSES, transitionCommand } from './command-status.ts';
+import { substitutePlaceholders } from './placeholders.ts';
+import { runFfmpeg } from './sandbox/index.ts';
+
+const STDERR_TAIL_CHARS = 2000;
+
+interface StoredRequest {
+  input_files: Record<string, string>;
+  output_files: Record<string, string>;
+  ffmpeg_command?: string;
+  ffmpeg_commands?: string[];
+}
+
+/** The command.run job: a fresh working directory, inputs, FFmpeg step by step, outputs, the end. */
+export async function runCommand(deps: Deps, sandbox: 'bwrap' | 'none', commandId: string, job: Job<unknown>, retryLimit: number) {
+  const command = await deps.db.command.findUnique({ where: { id: commandId } });
+  if (!command || TERMINAL_COMMAND_STATUSES.has(command.status)) return;
+  const startedAt = new Date();
+  await transitionCommand(deps, commandId, ['QUEUED', 'PROCESSING'], { status: 'PROCESSING', startedAt, progress: 0 });
+  await removeOutputs(deps, commandId); // left by an attempt whose worker died
+  const workDir = path.join(deps.config.dataDir, 'work', `${commandId}-${job.retryCount}`);
+  await rm(workDir, { recursive: true, force: true });
+  await mkdir(workDir, { recursive: true });
+  try {
+    const ffmpegSeconds = await execute(deps, sandbox, command, workDir, job.signal);
+    await transitionCommand(deps, commandId, ['PROCESSING'], {
+      status: 'SUCCESS',
+      progress: 100,
+      ffmpegRunSeconds: ffmpegSeconds,
+      completedAt: new Date(),
+      totalProcessingSeconds: (Date.now() - startedAt.getTime()) / 1000,
+    });
+  } catch (err) {
+    const retryable = err instanceof OutboundError && err.retryable && job.retryCount < retryLimit;
+    if (retryable) throw err;
+    const failure = err instanceof CommandFailure ? err : unexpected(deps, commandId, err);
+    await transitionCommand(deps, commandId, ['PROCESSING'], {
+      status: 'FAILED',
+      errorStatus: failure.status,
+      errorMessage: failure.message,
+      completedAt: new Date(),
+      totalProcessingSeconds: (Date.now() - startedAt.getTime()) / 1000,
+    });
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+  await afterCommandEnded(deps, commandId);
+}
+
+function unexpected(deps: Deps, commandId: string, err: unknown): CommandFailure {
+  if (err instanceof OutboundError) return new CommandFailure('UNREACHABLE_INPUT_FILE', err.message);
+  deps.log.error({ err, commandId }, 'command failed unexpectedly');
+  return new CommandFailure('INTERNAL_ERROR', 'The command could not be completed because of an internal error.');
+}
+
+async function execute(deps: Deps, sandbox: 'bwrap' | 'none', command: Command, workDir: string, signal: AbortSignal): Promise<number> {
+  const request = command.originalRequest as unknown as StoredRequest;
+  const steps = request.ffmpeg_commands ?? [request.ffmpeg_command ?? ''];
+  const names: Record<string, string> = { ...request.output_files };
+  const sources = new Map<string, InputSource>();
+  for (const [key, value] of Object.entries(request.input_files)) {
+    const source = await resolveInput({ ...deps, accountId: command.accountId }, value);
+    if ('problem' in source) throw new CommandFailure('UNREACHABLE_INPUT_FILE', `${key} ${source.problem}`);
+    sources.set(key, source);
+    names[key] = localInputName(key, source);
+  }
+  await Promise.all([...sources].map(([key, source]) => fetchInput(deps, source, path.join(workDir, names[key]!), signal)));
+  const durations = await Promise.all(
+    [...sources].map(async ([key, source]) =>
+      source.kind === 'stored'
+        ? source.duration
+        : (await probeMedia(path.join(workDir, names[key]!), { ffprobePath: deps.media.ffprobe, filename: names[key]! }).catch(() => null))?.duration ?? null,
+    ),
+  );
+  const progress = createProgressReporter(deps, command.id, steps.length, Math.max(0, ...durations.map((d) => d ?? 0)));
+
+  const deadline = Date.now() + command.maxRunSeconds * 1000;
+  let ffmpegSeconds = 0;
+  for (const [index, step] of steps.entries()) {
+    const args = splitCommandLine(step).map((arg) => substitutePlaceholders(arg, names));
+    const result = await runFfmpeg({
+      ffmpegPath: deps.media.ffmpeg,
+      args,
+      workDir,
+      sandbox,
+      timeoutMs: Math.max(1, deadline - Date.now()),
+      cpuSeconds: command.maxRunSeconds * os.availableParallelism(),
+      maxOutputBytes: deps.config.maxFileBytes,
+      maxMemoryBytes: deps.config.commands.maxMemoryBytes,
+      onProgress: (p) => progress.step(index, p.outTimeUs),
+      signal,
+    });
+    ffmpegSeconds += result.durationMs / 1000;
+    if (result.timedOut) {
+      throw new CommandFailure('TIMEOUT', `FFmpeg ran longer than max_command_run_seconds (${command.maxRunSeconds} s) and was stopped.`);
+    }
+    if (result.exitCode !== 0) {
+      const which = steps.length > 1 ? `command ${index + 1} of ${steps.length}` : 'FFmpeg';
+      const tail = result.stderrTail.trim().slice(-STDERR_TAIL_CHARS);
+      throw new CommandFailure('FFMPEG_ERROR', `${which} exited with ${result.exitCode ?? result.signal}: ${tail}`);
+    }
+  }
+  await progress.flush();
+  await storeOutputs(deps, command, request.output_files, workDir);
+  return ffmpegSeconds;
+}

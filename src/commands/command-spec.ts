@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+// Request shapes. zod checks types only (a wrong shape is 400 INVALID_REQUEST); what a well-formed
+// request may contain (aliases, placeholders, names, limits) is checked by command-validation (422).
+const metadataValue = z.union([z.string(), z.number(), z.boolean()]);
+const fileMap = z.record(z.string(), z.string());
+
+export const commandFields = {
+  input_files: fileMap.describe('in_<name>: an http(s) URL, a storage_url of this service, or a file_id'),
+  output_files: fileMap.describe('out_<name>: a bare output file name with an extension'),
+  metadata: z.record(z.string(), metadataValue).nullish().describe('At most 10 keys; string, number or boolean values'),
+  webhook_url: z.string().nullish().describe('POSTed when the command ends; else the account webhook'),
+  max_command_run_seconds: z.number().int().nullish().describe('Wall-clock limit (default 300)'),
+};
+
+export const singleCommandBody = z.object({
+  ...commandFields,
+  ffmpeg_command: z.string().describe('FFmpeg arguments with {{in_x}}/{{out_x}} placeholders; a leading "ffmpeg" is optional'),
+});
+export const chainedCommandBody = z.object({
+  ...commandFields,
+  ffmpeg_commands: z.array(z.string()).describe('1–10 commands run in order in one working directory'),
+});
+export const multipleCommandBody = z.object({
+  commands: z.array(singleCommandBody).describe('1–10 independent commands run in parallel'),
+});
+
+export type SingleCommandBody = z.infer<typeof singleCommandBody>;
+export type ChainedCommandBody = z.infer<typeof chainedCommandBody>;
+
+export type CommandKind = 'FFMPEG_COMMAND' | 'CHAINED_COMMAND' | 'MULTIPLE_COMMAND';
+export type Metadata = Record<string, string | number | boolean>;
+
+/** One command to run, whichever route or preset it came from. */
+export interface CommandSpec {
+  type: CommandKind;
+  inputFiles: Record<string, string>;
+  outputFiles: Record<string, string>;
+  commands: string[];
+  metadata: Metadata | null;
+  webhookUrl: string | null;
+  maxRunSeconds: number | null;
+}
+
+export function specFromSingle(body: SingleCommandBody, type: CommandKind = 'FFMPEG_COMMAND'): CommandSpec {
+  return {
+    type,
+    inputFiles: body.input_files,
+    outputFiles: body.output_files,
+    commands: [body.ffmpeg_command],
+    metadata: body.metadata ?? null,
+    webhookUrl: body.webhook_url ?? null,
+    maxRunSeconds: body.max_command_run_seconds ?? null,
+  };
+}
+
+export function specFromChained(body: ChainedCommandBody): CommandSpec {
+  return { ...specFromSingle({ ...body, ffmpeg_command: '' }), type: 'CHAINED_COMMAND', commands: body.ffmpeg_commands };
+}
+
+/** The request as the client sent it, kept on the command and shown as original_request. */
+export function originalRequestOf(spec: CommandSpec): Record<string, unknown> {
+  const commands = spec.type === 'CHAINED_COMMAND' ? { ffmpeg_commands: spec.commands } : { ffmpeg_command: spec.commands[0] };
+  return { input_files: spec.inputFiles, output_files: spec.outputFiles, ...commands };
+}

@@ -1,0 +1,169 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from './support/app.ts';
+import { startFixtureServer, type FixtureServer } from './support/http-fixture.ts';
+import { ffprobeJson, makeMedia } from './support/media.ts';
+
+let t: TestApp;
+let media: Awaited<ReturnType<typeof makeMedia>>;
+let origin: FixtureServer;
+let clipId: string;
+let clip: any;
+
+beforeAll(async () => {
+  [t, media, origin] = await Promise.all([startTestApp({ env: { WORKER_CONCURRENCY: '3' } }), makeMedia(), startFixtureServer()]);
+  origin.file('/clip.mp4', media.mp4, 'video/mp4');
+  const form = new FormData();
+  form.append('file', new Blob([await readFile(media.mp4)]), 'clip.mp4');
+  clipId = (await t.json('/api/v1/files/upload', { method: 'POST', body: form })).body.file_id;
+  clip = await t.waitForFile(clipId);
+});
+afterAll(async () => {
+  await Promise.all([t?.stop(), origin?.close()]);
+});
+
+const post = (path: string, body: unknown) =>
+  t.json(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const waitCommand = async (id: string) => (await t.json(`/api/v1/commands/${id}?wait=60`)).body;
+
+describe('running FFmpeg commands', () => {
+  it('transcodes an uploaded clip: SUCCESS with a stored, probed output', async () => {
+    const { status, body } = await post('/api/v1/run-ffmpeg-command', {
+      input_files: { in_video: clipId },
+      output_files: { out_small: 'small.mp4' },
+      ffmpeg_command: 'ffmpeg -i {{in_video}} -vf scale=160:-2 -c:v libx264 -preset ultrafast -c:a aac {{out_small}}',
+      metadata: { job: 'thumbnail', attempt: 1, urgent: false },
+    });
+    expect(status).toBe(200);
+    const command = await waitCommand(body.command_id);
+    expect(command).toMatchObject({
+      command_id: body.command_id,
+      status: 'SUCCESS',
+      command_type: 'FFMPEG_COMMAND',
+      progress: 100,
+      metadata: { job: 'thumbnail', attempt: 1, urgent: false },
+      error_status: null,
+      original_request: { input_files: { in_video: clipId }, output_files: { out_small: 'small.mp4' } },
+    });
+    expect(command.ffmpeg_command_run_seconds).toBeGreaterThan(0);
+    expect(command.total_processing_seconds).toBeGreaterThanOrEqual(command.ffmpeg_command_run_seconds);
+    const out = command.output_files.out_small;
+    expect(out).toMatchObject({ status: 'STORED', rendi_store_type: 'OUTPUT', filename: 'small.mp4', width: 160, height: 120, codec: 'h264' });
+    const bytes = Buffer.from(await (await fetch(out.storage_url)).arrayBuffer());
+    expect(bytes.length).toBeGreaterThan(1000);
+    const file = await t.json(`/api/v1/files/${out.file_id}`);
+    expect(file.body.rendi_store_type).toBe('OUTPUT');
+  });
+
+  it('reads http inputs and this service’s own storage_url, and a file another command made', async () => {
+    const first = await post('/api/v1/run-ffmpeg-command', {
+      input_files: { in_a: `${origin.url}/clip.mp4`, in_b: clip.storage_url },
+      output_files: { out_audio: 'audio.m4a' },
+      ffmpeg_command: '-i {{in_a}} -i {{in_b}} -map 1:a -c:a aac -b:a 64k {{out_audio}}',
+    });
+    const done = await waitCommand(first.body.command_id);
+    expect(done.status).toBe('SUCCESS');
+    const second = await post('/api/v1/run-ffmpeg-command', {
+      input_files: { in_prev: done.output_files.out_audio.file_id },
+      output_files: { out_wav: 'tone.wav' },
+      ffmpeg_command: '-i <<in_prev>> -t 1 \\{\\{out_wav\\}\\}',
+    });
+    const result = await waitCommand(second.body.command_id);
+    expect(result.status).toBe('SUCCESS');
+    expect(result.output_files.out_wav).toMatchObject({ file_type: 'audio', file_format: 'wav', duration: 1 });
+  });
+
+  it('chains commands in one directory: a later step reads an intermediate file', async () => {
+    const { body } = await post('/api/v1/run-chained-ffmpeg-commands', {
+      input_files: { in_video: clipId },
+      output_files: { out_gif: 'clip.gif' },
+      ffmpeg_commands: [
+        '-i {{in_video}} -t 1 -vf scale=80:-2 -an -c:v libx264 -preset ultrafast temp.mp4',
+        '-i temp.mp4 -vf fps=5 {{out_gif}}',
+      ],
+    });
+    const command = await waitCommand(body.command_id);
+    expect(command).toMatchObject({ status: 'SUCCESS', command_type: 'CHAINED_COMMAND' });
+    expect(command.output_files.out_gif).toMatchObject({ width: 80, file_type: 'video', mime_type: 'image/gif' });
+    expect(Object.keys(command.output_files)).toEqual(['out_gif']);
+  });
+
+  it('runs multiple independent commands in parallel', async () => {
+    const single = (n: number) => ({
+      input_files: { in_video: clipId },
+      output_files: { out_frame: `frame${n}.png` },
+      ffmpeg_command: `-ss ${n * 0.5} -i {{in_video}} -frames:v 1 {{out_frame}}`,
+    });
+    const { status, body } = await post('/api/v1/run-multiple-ffmpeg-commands', { commands: [single(0), single(1), single(2)] });
+    expect(status).toBe(200);
+    expect(body.command_ids).toHaveLength(3);
+    const results = await Promise.all(body.command_ids.map(waitCommand));
+    for (const [i, result] of results.entries()) {
+      expect(result).toMatchObject({ status: 'SUCCESS', command_type: 'MULTIPLE_COMMAND' });
+      expect(result.output_files.out_frame).toMatchObject({ filename: `frame${i}.png`, file_type: 'image', width: 320 });
+    }
+    // Parallel: with WORKER_CONCURRENCY 3, their run windows overlap.
+    const windows = results.map((r) => [Date.parse(r.started_at), Date.parse(r.completed_at)] as const);
+    const overlap = windows.some(([s1, e1], i) => windows.some(([s2, e2], j) => i !== j && s1 < e2 && s2 < e1));
+    expect(overlap).toBe(true);
+  });
+
+  it('an FFmpeg error ends FAILED with the tail of stderr', async () => {
+    const { body } = await post('/api/v1/run-ffmpeg-command', {
+      input_files: { in_video: clipId },
+      output_files: { out_x: 'x.mp4' },
+      ffmpeg_command: '-i {{in_video}} -c:v no_such_encoder {{out_x}}',
+    });
+    const command = await waitCommand(body.command_id);
+    expect(command).toMatchObject({ status: 'FAILED', error_status: 'FFMPEG_ERROR', output_files: {} });
+    expect(command.error_message).toMatch(/no_such_encoder/);
+  });
+
+  it('a command over max_command_run_seconds ends FAILED with TIMEOUT', async () => {
+    const started = Date.now();
+    const { body } = await post('/api/v1/run-ffmpeg-command', {
+      input_files: { in_video: clipId },
+      output_files: { out_x: 'x.mp4' },
+      ffmpeg_command: '-stream_loop -1 -re -i {{in_video}} -c:v libx264 -preset ultrafast {{out_x}}',
+      max_command_run_seconds: 2,
+    });
+    const command = await waitCommand(body.command_id);
+    expect(command).toMatchObject({ status: 'FAILED', error_status: 'TIMEOUT' });
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+});
+
+describe('outputs', () => {
+  it('an output FFmpeg did not write ends FAILED with OUTPUT_MISSING', async () => {
+    const { body } = await post('/api/v1/run-ffmpeg-command', {
+      input_files: { in_video: clipId },
+      output_files: { out_x: 'x.mp4' },
+      // The null muxer writes nothing, so x.mp4 never exists.
+      ffmpeg_command: '-i {{in_video}} -f null {{out_x}}',
+    });
+    const command = await waitCommand(body.command_id);
+    expect(command).toMatchObject({ status: 'FAILED', error_status: 'OUTPUT_MISSING', output_files: {} });
+    expect(command.error_message).toMatch(/out_x \(x\.mp4\)/);
+  });
+
+  it('DELETE /commands/:id/files removes the outputs and keeps the command', async () => {
+    const { body } = await post('/api/v1/run-ffmpeg-command', {
+      input_files: { in_video: clipId },
+      output_files: { out_a: 'a.png', out_b: 'b.png' },
+      ffmpeg_command: '-i {{in_video}} -frames:v 1 {{out_a}} -frames:v 1 -vf scale=32:-2 {{out_b}}',
+    });
+    const command = await waitCommand(body.command_id);
+    expect(command.status).toBe('SUCCESS');
+    const urls = [command.output_files.out_a.storage_url, command.output_files.out_b.storage_url];
+    const deleted = await t.json(`/api/v1/commands/${body.command_id}/files`, { method: 'DELETE' });
+    expect(deleted).toMatchObject({ status: 200, body: { deleted: true, files_deleted: 2 } });
+    for (const url of urls) expect((await fetch(url)).status).toBe(404);
+    const after = (await t.json(`/api/v1/commands/${body.command_id}`)).body;
+    expect(after.status).toBe('SUCCESS');
+    expect(after.output_files.out_a).toMatchObject({ is_deleted: true, storage_url: null });
+    const again = await t.json(`/api/v1/commands/${body.command_id}/files`, { method: 'DELETE' });
+    expect(again.body).toEqual({ deleted: true, files_deleted: 0 });
+    expect((await t.json(`/api/v1/commands/${body.command_id}/files`, { method: 'DELETE', key: t.otherApiKey })).status).toBe(404);
+  });
+});

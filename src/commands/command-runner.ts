@@ -13,6 +13,7 @@ import { afterCommandEnded } from './command-finish.ts';
 import { removeOutputs, storeOutputs } from './command-outputs.ts';
 import { createProgressReporter } from './command-progress.ts';
 import { TERMINAL_COMMAND_STATUSES, transitionCommand } from './command-status.ts';
+import { allowedInputFormats, withFormatWhitelist } from './input-formats.ts';
 import { substitutePlaceholders } from './placeholders.ts';
 import { runFfmpeg } from './sandbox/index.ts';
 
@@ -88,10 +89,11 @@ async function execute(deps: Deps, sandbox: 'bwrap' | 'none', command: Command, 
   );
   const progress = createProgressReporter(deps, command.id, steps.length, Math.max(0, ...durations.map((d) => d ?? 0)));
 
+  const formats = await allowedInputFormats(deps.media.ffmpeg);
   const deadline = Date.now() + command.maxRunSeconds * 1000;
   let ffmpegSeconds = 0;
   for (const [index, step] of steps.entries()) {
-    const args = splitCommandLine(step).map((arg) => substitutePlaceholders(arg, names));
+    const args = withFormatWhitelist(splitCommandLine(step).map((arg) => substitutePlaceholders(arg, names)), formats);
     const result = await runFfmpeg({
       ffmpegPath: deps.media.ffmpeg,
       args,

@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  subscription CommandStatus($commandId: ID!) {\n    commandStatus(commandId: $commandId) { commandId status progress outputFiles { outputAlias fileType } }\n  }\n": typeof types.CommandStatusDocument,
     "\n  mutation StoreFile($fileUrl: String!) {\n    storeFile(fileUrl: $fileUrl) { fileId status rendiStoreType originalFileUrl storageUrl }\n  }\n": typeof types.StoreFileDocument,
     "\n  query GetFile($fileId: ID!) {\n    file(fileId: $fileId) { fileId status fileType codec width height duration storageUrl isDeleted sizeMbytes }\n  }\n": typeof types.GetFileDocument,
     "\n  query ListFiles($limit: Int, $offset: Int) {\n    files(limit: $limit, offset: $offset) { total limit offset files { fileId } }\n  }\n": typeof types.ListFilesDocument,
@@ -21,6 +22,7 @@ type Documents = {
     "\n  subscription FileStatus($fileId: ID!) { fileStatus(fileId: $fileId) { fileId status fileType } }\n": typeof types.FileStatusDocument,
 };
 const documents: Documents = {
+    "\n  subscription CommandStatus($commandId: ID!) {\n    commandStatus(commandId: $commandId) { commandId status progress outputFiles { outputAlias fileType } }\n  }\n": types.CommandStatusDocument,
     "\n  mutation StoreFile($fileUrl: String!) {\n    storeFile(fileUrl: $fileUrl) { fileId status rendiStoreType originalFileUrl storageUrl }\n  }\n": types.StoreFileDocument,
     "\n  query GetFile($fileId: ID!) {\n    file(fileId: $fileId) { fileId status fileType codec width height duration storageUrl isDeleted sizeMbytes }\n  }\n": types.GetFileDocument,
     "\n  query ListFiles($limit: Int, $offset: Int) {\n    files(limit: $limit, offset: $offset) { total limit offset files { fileId } }\n  }\n": types.ListFilesDocument,
@@ -42,6 +44,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription CommandStatus($commandId: ID!) {\n    commandStatus(commandId: $commandId) { commandId status progress outputFiles { outputAlias fileType } }\n  }\n"): (typeof documents)["\n  subscription CommandStatus($commandId: ID!) {\n    commandStatus(commandId: $commandId) { commandId status progress outputFiles { outputAlias fileType } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

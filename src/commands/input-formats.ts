@@ -1,0 +1,43 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+// Demuxers that open other files or URLs named inside the input (playlists, manifests), or that
+// read devices and the network. Uploaded bytes are sniffed by content, so a ".txt" can be a
+// playlist: the argument policy cannot see that, the whitelist can (and the sandbox backs it up).
+const REFUSED = new Set([
+  'hls', 'dash', 'imf', 'webm_dash_manifest', 'rtsp', 'rtp', 'sdp', 'sap', 'alsa', 'fbdev', 'jack', 'kmsgrab',
+  'openal', 'oss', 'pulse', 'video4linux2', 'v4l2', 'x11grab', 'libcdio', 'libdc1394', 'iec61883', 'avfoundation',
+  'dshow', 'gdigrab', 'vfwcap', 'decklink', 'android_camera', 'lavfi_device', 'avisynth', 'vapoursynth',
+]);
+
+const cache = new Map<string, Promise<string>>();
+
+/** Every demuxer this FFmpeg has, minus the refused ones, as a -format_whitelist value. */
+export function allowedInputFormats(ffmpegPath: string): Promise<string> {
+  let formats = cache.get(ffmpegPath);
+  if (!formats) {
+    formats = run(ffmpegPath, ['-hide_banner', '-demuxers'], { maxBuffer: 4 * 1024 * 1024 }).then(({ stdout }) =>
+      parseDemuxers(stdout).filter((name) => !REFUSED.has(name)).join(','),
+    );
+    cache.set(ffmpegPath, formats);
+  }
+  return formats;
+}
+
+/** Demuxer names from `ffmpeg -demuxers` ("matroska,webm" counts as both names). */
+export function parseDemuxers(listing: string): string[] {
+  const names = new Set<string>();
+  for (const line of listing.split('\n')) {
+    const match = /^\s*D[\sE]*\s+(\S+)\s/.exec(line);
+    if (!match) continue;
+    for (const name of match[1]!.split(',')) if (name && name !== '=') names.add(name);
+  }
+  return [...names];
+}
+
+/** Puts `-format_whitelist <formats>` in front of every input of an FFmpeg argv. */
+export function withFormatWhitelist(args: string[], formats: string): string[] {
+  return args.flatMap((arg) => (arg === '-i' ? ['-format_whitelist', formats, arg] : [arg]));
+}

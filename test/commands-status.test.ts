@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from './gql/index.ts';
+import { startTestApp, type TestApp } from './support/app.ts';
+import { subscribeSse, subscribeWs } from './support/graphql-client.ts';
+import { makeMedia } from './support/media.ts';
+
+const CommandStatus = graphql(`
+  subscription CommandStatus($commandId: ID!) {
+    commandStatus(commandId: $commandId) { commandId status progress outputFiles { outputAlias fileType } }
+  }
+`);
+
+// One job at a time, so a command submitted behind a running one is seen QUEUED first.
+let t: TestApp;
+let clipId: string;
+beforeAll(async () => {
+  const media = await makeMedia();
+  t = await startTestApp({ env: { WORKER_CONCURRENCY: '1' } });
+  const form = new FormData();
+  form.append('file', new Blob([await readFile(media.mp4)]), 'clip.mp4');
+  clipId = (await t.json('/api/v1/files/upload', { method: 'POST', body: form })).body.file_id;
+  await t.waitForFile(clipId);
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+// -re reads the 2 s clip in real time, so FFmpeg reports progress several times.
+async function submitRealtime(name: string): Promise<string> {
+  const { body } = await t.json('/api/v1/run-ffmpeg-command', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      input_files: { in_video: clipId },
+      output_files: { out_video: name },
+      ffmpeg_command: '-re -i {{in_video}} -c:v libx264 -preset ultrafast -c:a aac {{out_video}}',
+    }),
+  });
+  return body.command_id;
+}
+
+describe('commandStatus subscription and ?wait', () => {
+  for (const [transport, subscribe] of [['SSE', subscribeSse], ['WebSocket', subscribeWs]] as const) {
+    it(`over ${transport}: QUEUED, PROCESSING with rising progress, then SUCCESS with outputs`, async () => {
+      const blocker = await submitRealtime('blocker.mp4');
+      const target = await submitRealtime('target.mp4');
+      const events = await subscribe(t.url, CommandStatus, { commandId: target }, t.apiKey);
+      const seen = events.map((e) => e.data!.commandStatus);
+      expect(seen[0]!.status).toBe('QUEUED');
+      expect(seen.at(-1)).toMatchObject({ status: 'SUCCESS', progress: 100, outputFiles: [{ outputAlias: 'out_video', fileType: 'video' }] });
+      const progress = seen.filter((c) => c.status === 'PROCESSING').map((c) => c.progress ?? 0);
+      expect(progress.filter((p) => p > 0 && p < 100).length).toBeGreaterThanOrEqual(2);
+      expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+      expect((await t.json(`/api/v1/commands/${blocker}?wait=30`)).body.status).toBe('SUCCESS');
+    });
+  }
+
+  it('GET ?wait=N answers as soon as the command ends; without wait it answers at once', async () => {
+    const id = await submitRealtime('waited.mp4');
+    const now = await t.json(`/api/v1/commands/${id}`);
+    expect(['QUEUED', 'PROCESSING']).toContain(now.body.status);
+    const started = Date.now();
+    const waited = await t.json(`/api/v1/commands/${id}?wait=30`);
+    expect(waited.body.status).toBe('SUCCESS');
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect((await t.json(`/api/v1/commands/${id}?wait=61`)).status).toBe(400);
+    const other = await t.json(`/api/v1/commands/${id}?wait=1`, { key: t.otherApiKey });
+    expect(other.status).toBe(404);
+  });
+
+  it('a subscription to another account’s command is NOT_FOUND', async () => {
+    const id = await submitRealtime('private.mp4');
+    const events = await subscribeSse(t.url, CommandStatus, { commandId: id }, t.otherApiKey);
+    expect(events[0]?.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    await t.json(`/api/v1/commands/${id}?wait=30`);
+  });
+});

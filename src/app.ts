@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { createAuthenticator } from './accounts/authenticator.ts';
 import { bootstrapApiKey } from './accounts/bootstrap.ts';
@@ -11,6 +10,7 @@ import type { Deps } from './platform/context.ts';
 import { createDb, type Db } from './platform/db.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './platform/embedded-postgres.ts';
 import { createEventBus } from './platform/events.ts';
+import { freePort } from './platform/free-port.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { resolveMediaBinaries } from './platform/media/index.ts';
 import { migrate } from './platform/migrate.ts';
@@ -106,16 +106,6 @@ async function serverSecret(db: Db): Promise<string> {
   return row.value;
 }
 
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {

@@ -5,7 +5,7 @@ import { mediaFieldsFromProbe, probeMedia, type MediaFields } from '../platform/
 import { download, OutboundError } from '../platform/outbound/index.ts';
 import { defineJob, type JobWorker } from '../platform/queue.ts';
 import { ObjectTooLargeError } from '../platform/storage/index.ts';
-import { sanitizeFilename, storageKey } from './file-names.ts';
+import { storageKey } from './file-names.ts';
 import { failFile, updateProcessingFile } from './file-status.ts';
 
 const filePayload = z.object({ fileId: z.uuid() });
@@ -62,7 +62,7 @@ async function ingest(deps: Deps, { fileId }: FilePayload, job: Job<unknown>): P
       totalTimeoutMs: deps.config.importTimeoutMs,
       signal: job.signal,
     });
-    const filename = file.filename === 'file' && response.filename ? sanitizeFilename(response.filename) : file.filename;
+    const filename = file.filename === 'file' ? response.filename : file.filename;
     key = storageKey(file.accountId, file.id, filename);
     const { size } = await deps.storage.put(key, response.body, {
       contentType: response.contentType,

@@ -23,7 +23,3 @@ export function toHttpError(err: unknown, requestId: string): { status: number; 
     },
   };
 }
-
-export function statusOfCode(code: unknown): number {
-  return typeof code === 'string' && code in ERROR_STATUS ? ERROR_STATUS[code as ErrorCode] : 500;
-}

@@ -40,7 +40,3 @@ export const unauthorized = () =>
   new AppError('UNAUTHORIZED', 'Missing, unknown or revoked API key (header X-API-KEY).');
 export const payloadTooLarge = (limitBytes: number) =>
   new AppError('PAYLOAD_TOO_LARGE', `The upload exceeds the limit of ${limitBytes} bytes.`);
-
-export function isAppError(err: unknown): err is AppError {
-  return err instanceof AppError;
-}

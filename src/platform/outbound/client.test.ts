@@ -352,7 +352,7 @@ describe('download', () => {
     ['/media/clip%20one.mov?sig=abc', undefined, 'clip_one.mov'],
     ['/', undefined, 'file'],
     ['/x/%E2%82%AC.wav', undefined, '_.wav'],
-    ['/a.bin', "attachment; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf; filename=\"fallback.pdf\"", 'r_sum_.pdf'],
+    ['/a.bin', "attachment; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf; filename=\"fallback.pdf\"", 'resume.pdf'],
     ['/a.bin', 'attachment; filename="../../etc/passwd"', 'passwd'],
     ['/a.bin', 'attachment; filename=.htaccess', 'htaccess'],
     ['/a.bin', 'inline', 'a.bin'],

@@ -3,6 +3,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { Readable } from 'node:stream';
+import { sanitizeFilename } from '../filenames.ts';
 import { type AllowList, isAllowed, parseHostAsIp } from './address-policy.ts';
 import { isRetryableStatus, OutboundError, toOutboundError } from './outbound-error.ts';
 import { guardBody, type Lifetime, lifetime, timedOut, tooLarge } from './response-guards.ts';
@@ -152,7 +153,7 @@ export async function download(rawUrl: string, opts: OutboundOptions): Promise<D
     body: res.body,
     contentType: res.headers['content-type'],
     contentLength: Number.isSafeInteger(length) && length >= 0 ? length : undefined,
-    filename: sanitiseFilename(filenameFromDisposition(res.headers['content-disposition']) ?? lastPathSegment(res.url)),
+    filename: sanitizeFilename(filenameFromDisposition(res.headers['content-disposition']) ?? lastPathSegment(res.url)),
     url: res.url,
   };
 }
@@ -185,9 +186,3 @@ function safeDecode(text: string): string | undefined {
   }
 }
 
-/** Keeps only [A-Za-z0-9._-]; no directories, no leading dots; 'file' when nothing is left. */
-export function sanitiseFilename(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[^A-Za-z0-9._-]+/g, '_').slice(-200).replace(/^\.+/, '');
-  return /[A-Za-z0-9]/.test(cleaned) ? cleaned : 'file';
-}

@@ -12,7 +12,6 @@ export {
   type OutboundOptions,
   type OutboundResponse,
   request,
-  sanitiseFilename,
 } from './client.ts';
 export { isRetryableStatus, OutboundError, type OutboundErrorStatus } from './outbound-error.ts';
 export { checkUrl } from './url-check.ts';

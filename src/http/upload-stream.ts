@@ -8,6 +8,9 @@ import { PassThrough, type Readable } from 'node:stream';
  */
 export function detachableStream(source: Readable, limitError?: () => Error): { stream: PassThrough; release(): void } {
   const stream = new PassThrough();
+  // The copy may be destroyed with an error after its consumer already finished (a request that
+  // breaks after a complete file part): that must not become an unhandled 'error' event.
+  stream.on('error', () => undefined);
   source.on('limit', () => stream.destroy(limitError?.() ?? new Error('upload truncated at the size limit')));
   source.on('error', (err) => stream.destroy(err));
   source.pipe(stream);

@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -232,6 +232,22 @@ describe('probeMedia on real files', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('probeMedia and playlists', () => {
+  it('does not let an uploaded playlist make ffprobe read a host file (format whitelist)', async () => {
+    const hostDir = await mkdtemp(path.join(tmpdir(), 'media-secret-'));
+    const secret = path.join(hostDir, 'secret.mp4');
+    await copyFile(path.join(dir, 'clip.mp4'), secret);
+    const list = `#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n${secret}\n#EXT-X-ENDLIST\n`;
+    // Named .txt: ffprobe picks the demuxer by content, so the name does not protect anything.
+    await writeFile(path.join(dir, 'playlist.txt'), list);
+    const fields = await probeFile('playlist.txt');
+    expect(fields).toMatchObject({ fileType: 'other', width: null, height: null, duration: null, codec: null });
+    // The same playlist, probed without the whitelist, does reach the host file: the route is real.
+    const { stdout } = await run(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_streams', path.join(dir, 'playlist.txt')]);
+    expect(JSON.parse(stdout).streams[0]?.width).toBe(320);
   });
 });
 

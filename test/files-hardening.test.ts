@@ -1,0 +1,99 @@
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startTestApp, type TestApp } from './support/app.ts';
+import { startFixtureServer, type FixtureServer } from './support/http-fixture.ts';
+
+let t: TestApp;
+let origin: FixtureServer;
+beforeAll(async () => {
+  [t, origin] = await Promise.all([startTestApp(), startFixtureServer()]);
+});
+afterAll(async () => {
+  await Promise.all([t?.stop(), origin?.close()]);
+});
+
+async function upload(name: string, body: string, type?: string): Promise<any> {
+  const form = new FormData();
+  form.append('file', new Blob([body], type ? { type } : {}), name);
+  const { body: created } = await t.json('/api/v1/files/upload', { method: 'POST', body: form });
+  return t.waitForFile(created.file_id);
+}
+
+describe('serving user bytes from the API origin', () => {
+  it('HTML and SVG are downloads, never pages: attachment, nosniff, a sandboxing CSP', async () => {
+    for (const [name, type] of [['page.html', 'text/html'], ['logo.svg', 'image/svg+xml'], ['noext', 'text/html']]) {
+      const file = await upload(name!, '<script>alert(1)</script>', type);
+      const response = await fetch(file.storage_url);
+      expect(response.headers.get('content-disposition'), name).toMatch(/^attachment;/);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('content-security-policy')).toMatch(/sandbox/);
+    }
+  });
+});
+
+describe('requests refused after the file arrived', () => {
+  it('a multipart body that breaks after a complete file part is 400 and keeps nothing', async () => {
+    const rowsBefore = await t.app.deps.db.file.count();
+    const boundary = 'XyZ';
+    const body =
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="other"\r\n\r\nunterminated`;
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${t.url}/api/v1/files/upload`, {
+        method: 'POST',
+        headers: { 'x-api-key': t.apiKey, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(status).toBe(400);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await t.app.deps.db.file.count()).toBe(rowsBefore);
+  });
+
+  it('a form field longer than 64 KiB is refused, not silently cut', async () => {
+    const form = new FormData();
+    form.append('file_url', `${origin.url}/${'a'.repeat(70_000)}`);
+    const { status } = await t.json('/api/v1/files', { method: 'POST', body: form });
+    expect(status).toBe(400);
+  });
+
+  it('deleting a file while it is still PROCESSING ends it FAILED (DELETED), so pollers stop', async () => {
+    origin.route('/hangs.mp4', () => undefined); // never answers
+    const { body } = await t.json('/api/v1/files/store-file', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ file_url: `${origin.url}/hangs.mp4` }),
+    });
+    expect((await t.json(`/api/v1/files/${body.file_id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await t.json(`/api/v1/files/${body.file_id}`)).body).toMatchObject({ status: 'FAILED', error_status: 'DELETED', is_deleted: true });
+  });
+});
+
+describe('GraphQL over WebSocket', () => {
+  it('a syntax error ends that operation only; the socket keeps serving', async () => {
+    const ws = new WebSocket(`${t.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    const messages: any[] = [];
+    await new Promise<void>((resolve, reject) => {
+      ws.on('error', reject);
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: { 'X-API-KEY': t.apiKey } })));
+      ws.on('message', (data) => {
+        const message = JSON.parse(String(data));
+        messages.push(message);
+        if (message.type === 'connection_ack') {
+          ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { fileStatus(fileId: "x") {' } }));
+          ws.send(JSON.stringify({ id: '2', type: 'subscribe', payload: { query: '{ files { total } }' } }));
+        }
+        if (message.id === '2' && message.type === 'complete') resolve();
+      });
+    });
+    ws.close();
+    expect(messages.find((m) => m.id === '1')).toMatchObject({ type: 'error' });
+    expect(messages.find((m) => m.id === '2' && m.type === 'next')?.payload.data.files.total).toBeGreaterThanOrEqual(0);
+  });
+});

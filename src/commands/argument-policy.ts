@@ -119,7 +119,15 @@ const SCRATCH_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.%$-]*$/;
 const SCRATCH_INPUT = /^[A-Za-z0-9_][A-Za-z0-9_.%*?-]*$/; // image2 sequence and glob patterns
 const WS = ' \n\t\r';
 
+// FFmpeg reads many option values as key=value lists (av_dict_parse_string, e.g. -x264-params): it
+// drops backslashes and trims blanks around each piece, so `stats= /x` and `.\./` are paths too.
+const asFfmpegReadsIt = (value: string) => value.replace(/\\/g, '').replace(/\s*([=:,|;])\s*/g, '$1').trim();
+
 function pathProblem(value: string): string | undefined {
+  return rawPathProblem(value) ?? rawPathProblem(asFfmpegReadsIt(value));
+}
+
+function rawPathProblem(value: string): string | undefined {
   if (/^subfile,/i.test(value)) return 'protocol "subfile" is not allowed';
   if (value.includes('://')) return 'URLs are not allowed; declare the file in input_files';
   if (ABSOLUTE.test(value)) return 'absolute paths are not allowed';

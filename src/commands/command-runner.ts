@@ -13,7 +13,7 @@ import { afterCommandEnded } from './command-finish.ts';
 import { removeOutputs, storeOutputs } from './command-outputs.ts';
 import { createProgressReporter } from './command-progress.ts';
 import { TERMINAL_COMMAND_STATUSES, transitionCommand } from './command-status.ts';
-import { allowedInputFormats, withFormatWhitelist } from './input-formats.ts';
+import { allowedInputFormats, assertAllowedFormat, withFormatWhitelist } from './input-formats.ts';
 import { substitutePlaceholders } from './placeholders.ts';
 import { runFfmpeg } from './sandbox/index.ts';
 
@@ -36,29 +36,29 @@ export async function runCommand(deps: Deps, sandbox: 'bwrap' | 'none', commandI
   const workDir = path.join(deps.config.dataDir, 'work', `${commandId}-${job.retryCount}`);
   await rm(workDir, { recursive: true, force: true });
   await mkdir(workDir, { recursive: true });
+  // The working directory goes before the final status is announced: a client that sees the end
+  // must not see the command's files still on the worker.
+  let outcome: { ffmpegSeconds: number } | CommandFailure;
   try {
-    const ffmpegSeconds = await execute(deps, sandbox, command, workDir, job.signal);
-    await transitionCommand(deps, commandId, ['PROCESSING'], {
-      status: 'SUCCESS',
-      progress: 100,
-      ffmpegRunSeconds: ffmpegSeconds,
-      completedAt: new Date(),
-      totalProcessingSeconds: (Date.now() - startedAt.getTime()) / 1000,
-    });
+    outcome = { ffmpegSeconds: await execute(deps, sandbox, command, workDir, job.signal) };
   } catch (err) {
     const retryable = err instanceof OutboundError && err.retryable && job.retryCount < retryLimit;
-    if (retryable) throw err;
-    const failure = err instanceof CommandFailure ? err : unexpected(deps, commandId, err);
-    await transitionCommand(deps, commandId, ['PROCESSING'], {
-      status: 'FAILED',
-      errorStatus: failure.status,
-      errorMessage: failure.message,
-      completedAt: new Date(),
-      totalProcessingSeconds: (Date.now() - startedAt.getTime()) / 1000,
-    });
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
+    if (retryable) {
+      await rm(workDir, { recursive: true, force: true });
+      throw err;
+    }
+    outcome = err instanceof CommandFailure ? err : unexpected(deps, commandId, err);
   }
+  await rm(workDir, { recursive: true, force: true });
+  const timings = { completedAt: new Date(), totalProcessingSeconds: (Date.now() - startedAt.getTime()) / 1000 };
+  await transitionCommand(
+    deps,
+    commandId,
+    ['PROCESSING'],
+    outcome instanceof CommandFailure
+      ? { status: 'FAILED', errorStatus: outcome.status, errorMessage: outcome.message, ...timings }
+      : { status: 'SUCCESS', progress: 100, ffmpegRunSeconds: outcome.ffmpegSeconds, ...timings },
+  );
   await afterCommandEnded(deps, commandId);
 }
 
@@ -80,6 +80,8 @@ async function execute(deps: Deps, sandbox: 'bwrap' | 'none', command: Command, 
     names[key] = localInputName(key, source);
   }
   await Promise.all([...sources].map(([key, source]) => fetchInput(deps, source, path.join(workDir, names[key]!), signal)));
+  const formats = await allowedInputFormats(deps.media.ffmpeg);
+  await Promise.all([...sources.keys()].map((key) => assertAllowedFormat(deps.media.ffprobe, path.join(workDir, names[key]!), key, formats)));
   const durations = await Promise.all(
     [...sources].map(async ([key, source]) =>
       source.kind === 'stored'
@@ -89,7 +91,6 @@ async function execute(deps: Deps, sandbox: 'bwrap' | 'none', command: Command, 
   );
   const progress = createProgressReporter(deps, command.id, steps.length, Math.max(0, ...durations.map((d) => d ?? 0)));
 
-  const formats = await allowedInputFormats(deps.media.ffmpeg);
   const deadline = Date.now() + command.maxRunSeconds * 1000;
   let ffmpegSeconds = 0;
   for (const [index, step] of steps.entries()) {
@@ -112,7 +113,8 @@ async function execute(deps: Deps, sandbox: 'bwrap' | 'none', command: Command, 
     }
     if (result.exitCode !== 0) {
       const which = steps.length > 1 ? `command ${index + 1} of ${steps.length}` : 'FFmpeg';
-      const tail = result.stderrTail.trim().slice(-STDERR_TAIL_CHARS);
+      // FFmpeg prints the whole whitelist when it refuses a format; that says nothing useful.
+      const tail = result.stderrTail.replaceAll(formats, '<allowed formats>').trim().slice(-STDERR_TAIL_CHARS);
       throw new CommandFailure('FFMPEG_ERROR', `${which} exited with ${result.exitCode ?? result.signal}: ${tail}`);
     }
   }

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { CommandFailure } from './command-failure.ts';
 
 const run = promisify(execFile);
 
@@ -35,6 +36,21 @@ export function parseDemuxers(listing: string): string[] {
     for (const name of match[1]!.split(',')) if (name && name !== '=') names.add(name);
   }
   return [...names];
+}
+
+/**
+ * Refuses an input FFmpeg would open as a refused format (an HLS playlist, a DASH manifest, ...).
+ * -format_whitelist covers `-i`, but filters such as movie= open their file themselves.
+ */
+export async function assertAllowedFormat(ffprobePath: string, file: string, key: string, formats: string): Promise<void> {
+  const args = ['-v', 'error', '-protocol_whitelist', 'file', '-format_whitelist', formats, '-show_entries', 'format=format_name', '-of', 'json', `file:${file}`];
+  const stderr = await run(ffprobePath, args, { timeout: 30_000 }).then(
+    ({ stderr: text }) => text,
+    (err: { stderr?: string }) => err.stderr ?? '',
+  );
+  if (/not on whitelist/i.test(stderr)) {
+    throw new CommandFailure('INPUT_FORMAT_NOT_ALLOWED', `${key} is a playlist, manifest or device format, which cannot be an input.`);
+  }
 }
 
 /** Puts `-format_whitelist <formats>` in front of every input of an FFmpeg argv. */

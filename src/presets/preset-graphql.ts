@@ -54,7 +54,11 @@ const presetInputFields = (required: boolean) =>
 const CreatePresetInput = presetInputFields(true);
 const UpdatePresetInput = presetInputFields(false);
 
+// JSON fields have no GraphQL shape; and on UpdatePresetInput every field is nullable, but an explicit
+// null may only clear the optional ones (name, inputFileKeys, outputFileDefinitions stay required).
 const jsonFields = z.object({
+  name: z.string().optional(),
+  inputFileKeys: z.array(z.string()).optional(),
   outputFileDefinitions: z.record(z.string(), z.string()).optional(),
   metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).nullish(),
 });
@@ -62,7 +66,7 @@ const jsonFields = z.object({
 function toPresetInput(input: Record<string, unknown>): Partial<PresetInput> {
   const parsed = jsonFields.safeParse(input);
   if (!parsed.success) throw invalidRequest(`${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
-  const { outputFileDefinitions: _o, metadata: _m, ...rest } = input;
+  const { name: _n, inputFileKeys: _i, outputFileDefinitions: _o, metadata: _m, ...rest } = input;
   return { ...(rest as Partial<PresetInput>), ...parsed.data };
 }
 

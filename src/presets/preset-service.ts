@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Preset, Prisma } from '../generated/prisma/client.ts';
+import { Prisma, type Preset } from '../generated/prisma/client.ts';
 import { submitCommand } from '../commands/command-service.ts';
 import type { CommandSpec, Metadata } from '../commands/command-spec.ts';
 import { validateCommandSpec } from '../commands/command-validation.ts';
 import type { ServiceContext } from '../platform/context.ts';
-import { notFound, validationError, type ErrorDetail } from '../platform/errors.ts';
+import { AppError, notFound, validationError, type ErrorDetail } from '../platform/errors.ts';
 import { isUuid } from '../platform/ids.ts';
 
 export interface PresetInput {
@@ -41,7 +41,33 @@ async function validatePreset(ctx: ServiceContext, input: PresetInput): Promise<
   if (new Set(input.inputFileKeys).size !== input.inputFileKeys.length) problems.push({ loc: ['body', 'input_file_keys'], msg: 'keys must be unique', type: 'value_error' });
   if (problems.length) throw validationError(`${problems[0]!.loc.slice(1).join('.')}: ${problems[0]!.msg}`, problems);
   const placeholders = Object.fromEntries(input.inputFileKeys.map((k) => [k, '']));
-  await validateCommandSpec(ctx, specOf(input, placeholders), ['body'], { resolveInputs: false });
+  try {
+    await validateCommandSpec(ctx, specOf(input, placeholders), ['body'], { resolveInputs: false });
+  } catch (err) {
+    throw atPresetFields(err, input);
+  }
+}
+
+/**
+ * The command check names command fields (input_files.in_x, output_files.out_x); a preset's client
+ * sent input_file_keys (a list) and output_file_definitions, so its problems are located there.
+ */
+function atPresetFields(err: unknown, input: PresetInput): unknown {
+  if (!(err instanceof AppError) || !err.detail) return err;
+  const detail = err.detail.map((d) => {
+    const [body, field, key, ...rest] = d.loc;
+    if (body !== 'body') return d;
+    if (field === 'input_files') {
+      // A list is located by index, so the message must name the key itself.
+      const index = input.inputFileKeys.indexOf(String(key));
+      const msg = key === undefined || d.msg.includes(String(key)) ? d.msg : `${key}: ${d.msg}`;
+      return { ...d, msg, loc: ['body', 'input_file_keys', ...(index === -1 ? [] : [index]), ...rest] };
+    }
+    if (field === 'output_files') return { ...d, loc: ['body', 'output_file_definitions', ...(key === undefined ? [] : [key]), ...rest] };
+    return d;
+  });
+  const first = detail[0]!;
+  return new AppError(err.code, `${first.loc.slice(1).join('.')}: ${first.msg}`, detail);
 }
 
 function toRow(input: PresetInput) {
@@ -53,7 +79,8 @@ function toRow(input: PresetInput) {
     ffmpegCommands: input.commandType === 'CHAINED_COMMAND' ? (input.ffmpegCommands ?? []) : [],
     inputFileKeys: input.inputFileKeys,
     outputFileDefinitions: input.outputFileDefinitions as Prisma.InputJsonValue,
-    metadata: (input.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
+    // DbNull, not undefined: on update, undefined would keep the old metadata instead of clearing it.
+    metadata: input.metadata ? (input.metadata as Prisma.InputJsonValue) : Prisma.DbNull,
   };
 }
 

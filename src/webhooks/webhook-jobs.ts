@@ -29,7 +29,8 @@ class DeliveryFailed extends Error {}
  * consecutive failed attempts and switch off at DISABLE_AFTER_FAILURES until the next PUT.
  */
 async function deliver(deps: Deps, { commandId }: DeliveryPayload, job: Job<unknown>): Promise<void> {
-  const command = await deps.db.command.findUnique({ where: { id: commandId }, include: { outputFiles: true } });
+  // Ordered as GET /commands/:id orders them, so `data` is the same document, key for key.
+  const command = await deps.db.command.findUnique({ where: { id: commandId }, include: { outputFiles: { orderBy: { outputAlias: 'asc' } } } });
   if (!command) return;
   const account = await deps.db.webhookConfig.findUnique({ where: { accountId: command.accountId } });
   const target = command.webhookUrl ?? (account?.isActive ? account.url : null);
@@ -66,14 +67,21 @@ async function deliver(deps: Deps, { commandId }: DeliveryPayload, job: Job<unkn
     },
   });
   if (usesAccountWebhook) {
-    const updated = await deps.db.webhookConfig.update({
+    // updateMany: the config may have been deleted meanwhile (update would throw), and the switch-off
+    // is one conditional statement, so a PUT landing between two steps is never overridden.
+    await deps.db.webhookConfig.updateMany({
       where: { accountId: command.accountId },
       data: ok ? { consecutiveFailures: 0 } : { consecutiveFailures: { increment: 1 } },
     });
-    if (!ok && updated.consecutiveFailures >= DISABLE_AFTER_FAILURES && updated.isActive) {
-      await deps.db.webhookConfig.update({ where: { accountId: command.accountId }, data: { isActive: false, disabledAt: new Date() } });
-      deps.log.warn({ accountId: command.accountId }, 'account webhook disabled after repeated failures');
-      return;
+    if (!ok) {
+      const disabled = await deps.db.webhookConfig.updateMany({
+        where: { accountId: command.accountId, isActive: true, consecutiveFailures: { gte: DISABLE_AFTER_FAILURES } },
+        data: { isActive: false, disabledAt: new Date() },
+      });
+      if (disabled.count > 0) {
+        deps.log.warn({ accountId: command.accountId }, 'account webhook disabled after repeated failures');
+        return;
+      }
     }
   }
   if (!ok) throw new DeliveryFailed(`webhook delivery to ${target} failed: ${error}`);

@@ -122,6 +122,9 @@ describe('checkArguments refuses', () => {
     ['-i {{in_x}} -f null /dev/null {{out_r}}', '"/dev/null"'],
     ['-i {{in_x}} -passlogfile /tmp/pl {{out_r}}', '"/tmp/pl"'],
     ['-i {{in_x}} -hls_segment_filename /tmp/s%d.ts {{out_r}}', '"/tmp/s%d.ts"'],
+    // libx264 reads -x264-params as key=value pairs, trimming blanks and dropping backslashes.
+    ["-i {{in_x}} -c:v libx264 -x264-params 'pass=1:stats= /var/tmp/x.log' {{out_r}}", '"pass=1:stats= /var/tmp/x.log"'],
+    ["-i {{in_x}} -c:v libx264 -x264-params 'pass=1:stats=.\\./.\\./x.log' {{out_r}}", 'pass=1:stats='],
     ['-i {{in_x}} -hls_segment_filename sub/s%d.ts {{out_r}}', '"sub/s%d.ts"'],
     ['-i {{in_x}} -x264-params stats=/tmp/x.log {{out_r}}', '"stats=/tmp/x.log"'],
     ['-i {{in_x}} -x265-params csv=../x.csv {{out_r}}', '"csv=../x.csv"'],

@@ -167,3 +167,48 @@ describe('outputs', () => {
     expect((await t.json(`/api/v1/commands/${body.command_id}/files`, { method: 'DELETE', key: t.otherApiKey })).status).toBe(404);
   });
 });
+
+describe('more of the runner', () => {
+  it('replaces placeholders inside filter arguments (subtitles={{in_srt}})', async () => {
+    const srt = '1\n00:00:00,000 --> 00:00:01,500\nHello from a placeholder\n';
+    const form = new FormData();
+    form.append('file', new Blob([srt]), 'captions.srt');
+    const srtId = (await t.json('/api/v1/files/upload', { method: 'POST', body: form })).body.file_id;
+    await t.waitForFile(srtId);
+    const { status, body } = await post('/api/v1/run-ffmpeg-command', {
+      input_files: { in_video: clipId, in_srt: srtId },
+      output_files: { out_sub: 'subbed.mp4' },
+      ffmpeg_command: '-i {{in_video}} -t 1 -vf "subtitles={{in_srt}}" -c:v libx264 -preset ultrafast -an {{out_sub}}',
+    });
+    expect(status).toBe(200);
+    const command = await waitCommand(body.command_id);
+    expect(command, command.error_message).toMatchObject({ status: 'SUCCESS' });
+    expect(command.output_files.out_sub).toMatchObject({ width: 320, duration: 1 });
+  });
+
+  it('a chained command stops at the first failing step', async () => {
+    const { body } = await post('/api/v1/run-chained-ffmpeg-commands', {
+      input_files: { in_video: clipId },
+      output_files: { out_a: 'a.mp4' },
+      ffmpeg_commands: ['-i {{in_video}} -c:v no_such_encoder temp.mp4', '-i temp.mp4 -c copy {{out_a}}'],
+    });
+    const command = await waitCommand(body.command_id);
+    expect(command).toMatchObject({ status: 'FAILED', error_status: 'FFMPEG_ERROR' });
+    expect(command.error_message).toMatch(/^command 1 of 2 exited/);
+  });
+
+  it('GET /commands lists newest first with limit, offset and a status filter', async () => {
+    const all = (await t.json('/api/v1/commands?limit=100')).body;
+    expect(all.total).toBe(all.commands.length);
+    const created = all.commands.map((c: any) => c.created_at);
+    expect([...created].sort().reverse()).toEqual(created);
+    const failed = (await t.json('/api/v1/commands?status=FAILED&limit=100')).body;
+    expect(failed.commands.length).toBeGreaterThan(0);
+    expect(failed.commands.every((c: any) => c.status === 'FAILED')).toBe(true);
+    const second = (await t.json('/api/v1/commands?limit=1&offset=1')).body;
+    expect(second).toMatchObject({ limit: 1, offset: 1, total: all.total });
+    expect(second.commands[0].command_id).toBe(all.commands[1].command_id);
+    expect((await t.json('/api/v1/commands?status=DONE')).status).toBe(400);
+    expect((await t.json('/api/v1/commands?limit=100', { key: t.otherApiKey })).body.total).toBe(0);
+  });
+});

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { createAuthenticator } from './accounts/authenticator.ts';
+import { createAuthenticator, createAuthorizer } from './accounts/authenticator.ts';
+import { createRateLimiter } from './accounts/rate-limiter.ts';
 import { bootstrapApiKey } from './accounts/bootstrap.ts';
 import type { Config } from './config.ts';
 import { createHttpServer } from './http/server.ts';
@@ -12,6 +13,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './platform/embedde
 import { createEventBus } from './platform/events.ts';
 import { freePort } from './platform/free-port.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
+import { createMetrics } from './platform/metrics.ts';
 import { resolveMediaBinaries } from './platform/media/index.ts';
 import { migrate } from './platform/migrate.ts';
 import { parseAllowList } from './platform/outbound/index.ts';
@@ -77,13 +79,17 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       allow: parseAllowList(config.outboundAllow),
       signer: createUrlSigner(config.serverSecret ?? (await serverSecret(db)), publicUrl),
       log,
+      metrics: createMetrics(),
     };
     const createdApiKey = await bootstrapApiKey(db, config.bootstrapApiKey);
 
-    if (config.role !== 'api') await queue.work(jobWorkers(deps));
+    if (config.role !== 'api') {
+      await queue.work(jobWorkers(deps), (queueName, outcome) => deps.metrics.jobOutcomes.inc({ queue: queueName, outcome }));
+    }
     let server: Server | undefined;
     if (config.role !== 'worker') {
-      server = createHttpServer(deps, createAuthenticator(db, log, options.authCacheMs), VERSION);
+      const authorize = createAuthorizer(createAuthenticator(db, log, options.authCacheMs), createRateLimiter(db), config.rateLimitPerMinute);
+      server = createHttpServer(deps, authorize, VERSION);
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(port, config.host, resolve);

@@ -42,6 +42,7 @@ const envSchema = z.object({
   MAX_COMMAND_RUN_SECONDS: z.coerce.number().int().min(1).max(82_800).default(3600),
   COMMAND_MAX_MEMORY_BYTES: z.coerce.number().int().positive().default(8 * 1024 ** 3),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(6000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -65,6 +66,7 @@ export interface Config {
   sandbox: Env['SANDBOX'];
   commands: { defaultRunSeconds: number; maxRunSeconds: number; maxMemoryBytes: number };
   workerConcurrency: number;
+  rateLimitPerMinute: number;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -116,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxMemoryBytes: e.COMMAND_MAX_MEMORY_BYTES,
     },
     workerConcurrency: e.WORKER_CONCURRENCY,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
   };
 }

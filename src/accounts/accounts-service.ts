@@ -12,6 +12,8 @@ type DbClient = Db | Prisma.TransactionClient;
 export interface AuthenticatedAccount {
   accountId: string;
   keyId: string;
+  /** The account's own limit; null means the service default. */
+  rateLimitPerMinute: number | null;
 }
 
 export async function ensureAccount(db: DbClient, name: string): Promise<{ id: string; name: string }> {
@@ -54,6 +56,12 @@ export async function listApiKeys(db: DbClient) {
   }));
 }
 
+/** Sets an account's requests-per-minute limit per key (null: back to the default). */
+export async function setRateLimit(db: DbClient, accountName: string, perMinute: number | null): Promise<boolean> {
+  const result = await db.account.updateMany({ where: { name: accountName }, data: { rateLimitPerMinute: perMinute } });
+  return result.count > 0;
+}
+
 export async function revokeApiKey(db: DbClient, prefix: string): Promise<boolean> {
   const result = await db.apiKey.updateMany({ where: { prefix, revokedAt: null }, data: { revokedAt: new Date() } });
   return result.count > 0;
@@ -61,7 +69,7 @@ export async function revokeApiKey(db: DbClient, prefix: string): Promise<boolea
 
 export async function verifyApiKey(db: DbClient, key: string | null | undefined): Promise<AuthenticatedAccount | null> {
   if (!key || !API_KEY_PATTERN.test(key)) return null;
-  const row = await db.apiKey.findUnique({ where: { prefix: keyPrefix(key) } });
+  const row = await db.apiKey.findUnique({ where: { prefix: keyPrefix(key) }, include: { account: { select: { rateLimitPerMinute: true } } } });
   if (!row || row.revokedAt || !hashesEqual(row.hash, hashApiKey(key))) return null;
-  return { accountId: row.accountId, keyId: row.id };
+  return { accountId: row.accountId, keyId: row.id, rateLimitPerMinute: row.account.rateLimitPerMinute };
 }

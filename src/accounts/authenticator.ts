@@ -1,6 +1,8 @@
 import type { Db } from '../platform/db.ts';
 import type { Logger } from '../platform/logger.ts';
+import { RateLimitedError, unauthorized } from '../platform/errors.ts';
 import { hashApiKey } from './api-keys.ts';
+import type { ConsumeRateLimit } from './rate-limiter.ts';
 import { verifyApiKey, type AuthenticatedAccount } from './accounts-service.ts';
 
 const LAST_USED_WRITE_MS = 60_000;
@@ -38,3 +40,19 @@ export function createAuthenticator(db: Db, log: Logger, cacheMs = 5_000) {
 }
 
 export type Authenticate = ReturnType<typeof createAuthenticator>;
+
+/**
+ * Who is calling, within their rate limit: throws UNAUTHORIZED for a missing, unknown or revoked key
+ * and RATE_LIMITED (with Retry-After) over the key's per-minute limit.
+ */
+export function createAuthorizer(authenticate: Authenticate, consume: ConsumeRateLimit, defaultPerMinute: number) {
+  return async function authorize(key: string | null | undefined): Promise<AuthenticatedAccount> {
+    const account = await authenticate(key);
+    if (!account) throw unauthorized();
+    const decision = await consume(account.keyId, account.rateLimitPerMinute ?? defaultPerMinute);
+    if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
+    return account;
+  };
+}
+
+export type Authorize = ReturnType<typeof createAuthorizer>;

@@ -108,6 +108,7 @@ async function execute(deps: Deps, sandbox: 'bwrap' | 'none', command: Command, 
       signal,
     });
     ffmpegSeconds += result.durationMs / 1000;
+    deps.metrics.ffmpegSeconds.inc({ result: result.timedOut ? 'timeout' : result.exitCode === 0 ? 'ok' : 'error' }, result.durationMs / 1000);
     if (result.timedOut) {
       throw new CommandFailure('TIMEOUT', `FFmpeg ran longer than max_command_run_seconds (${command.maxRunSeconds} s) and was stopped.`);
     }

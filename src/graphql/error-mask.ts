@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { AppError } from '../platform/errors.ts';
+import { asAppError, retryAfterOf } from '../http/error-body.ts';
+import { AppError, ERROR_STATUS } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 
 /** The one place where a thrown value becomes a GraphQL error: AppError codes become extensions.code. */
@@ -9,12 +10,18 @@ export function createErrorMasker(log: Logger) {
     // By name, not instanceof: graphql ships CJS and ESM builds, and errors made by the executor may
     // come from the other copy.
     const graphqlError = error instanceof Error && error.name === 'GraphQLError' ? (error as GraphQLError) : undefined;
-    const original = graphqlError?.originalError ?? error;
+    const original = asAppError(graphqlError?.originalError ?? error);
     if (original instanceof AppError) {
+      const retryAfter = retryAfterOf(original);
       return new GraphQLError(original.message, {
         nodes: graphqlError?.nodes,
         path: graphqlError?.path,
-        extensions: { code: original.code, ...(original.detail ? { detail: original.detail } : {}) },
+        extensions: {
+          code: original.code,
+          ...(original.detail ? { detail: original.detail } : {}),
+          // yoga answers with this status (when the whole request failed) and these headers.
+          ...(retryAfter === undefined ? {} : { http: { status: ERROR_STATUS[original.code], headers: { 'Retry-After': String(retryAfter) } } }),
+        },
       });
     }
     if (graphqlError && !graphqlError.originalError) {

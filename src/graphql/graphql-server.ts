@@ -3,7 +3,7 @@ import { GraphQLError, type DocumentNode } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { Authenticate } from '../accounts/authenticator.ts';
+import type { Authorize } from '../accounts/authenticator.ts';
 import type { Deps } from '../platform/context.ts';
 import type { GraphQLContext } from './builder.ts';
 import { createErrorMasker } from './error-mask.ts';
@@ -25,13 +25,15 @@ const useStreamedUploads = (): Plugin<ServerContext> => ({
   },
 });
 
-export function createGraphQL(deps: Deps, authenticate: Authenticate) {
+export function createGraphQL(deps: Deps, authorize: Authorize) {
   const contextFor = async (apiKey: string | undefined | null, requestId: string): Promise<GraphQLContext> => {
-    const account = await authenticate(apiKey);
+    // Without a key only the schema can be read (GraphiQL); every field that touches data needs one.
+    const account = apiKey ? await authorize(apiKey) : null;
+    const log = deps.log.child({ requestId });
     return {
       deps,
       requestId,
-      service: account ? { ...deps, accountId: account.accountId, requestId } : null,
+      service: account ? { ...deps, log, accountId: account.accountId, requestId } : null,
     };
   };
 

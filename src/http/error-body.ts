@@ -1,4 +1,4 @@
-import { AppError, ERROR_STATUS, type ErrorCode, type ErrorDetail } from '../platform/errors.ts';
+import { AppError, ERROR_STATUS, isDatabaseUnavailable, RateLimitedError, serviceUnavailable, type ErrorCode, type ErrorDetail } from '../platform/errors.ts';
 
 export interface ErrorBody {
   error: ErrorCode;
@@ -7,12 +7,29 @@ export interface ErrorBody {
   request_id: string;
 }
 
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** A thrown value as a domain error: database outages become SERVICE_UNAVAILABLE, the rest stays. */
+export function asAppError(err: unknown): unknown {
+  return !(err instanceof AppError) && isDatabaseUnavailable(err) ? serviceUnavailable() : err;
+}
+
+/** Retry-After for errors that have one (always present on 429, as API.md says). */
+export function retryAfterOf(err: unknown): number | undefined {
+  if (err instanceof RateLimitedError) return err.retryAfterSeconds;
+  if (err instanceof AppError && err.code === 'SERVICE_UNAVAILABLE') return DATABASE_RETRY_AFTER_SECONDS;
+  return undefined;
+}
+
 /** The one place where a thrown value becomes an HTTP status and the documented error body. */
-export function toHttpError(err: unknown, requestId: string): { status: number; body: ErrorBody } {
+export function toHttpError(thrown: unknown, requestId: string): { status: number; body: ErrorBody; headers: Record<string, string> } {
+  const err = asAppError(thrown);
+  const retryAfter = retryAfterOf(err);
+  const headers: Record<string, string> = retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) };
   if (err instanceof AppError) {
     const body: ErrorBody = { error: err.code, message: err.message, request_id: requestId };
     if (err.detail) body.detail = err.detail;
-    return { status: ERROR_STATUS[err.code], body };
+    return { status: ERROR_STATUS[err.code], body, headers };
   }
   return {
     status: 500,
@@ -21,5 +38,6 @@ export function toHttpError(err: unknown, requestId: string): { status: number; 
       message: `Something went wrong on our side. Quote request id ${requestId} when reporting it.`,
       request_id: requestId,
     },
+    headers,
   };
 }

@@ -5,6 +5,19 @@ export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
 /** Reads a JSON request body with a size cap; anything else is a clear 4xx. */
 export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_JSON_BODY_BYTES): Promise<unknown> {
+  return parseJson(await readJsonText(req, maxBytes));
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw invalidRequest('The request body is not valid JSON.');
+  }
+}
+
+/** The raw text of a JSON request body (the caller parses it), with the same checks. */
+export async function readJsonText(req: IncomingMessage, maxBytes = MAX_JSON_BODY_BYTES): Promise<string> {
   const contentType = String(req.headers['content-type'] ?? '');
   if (!/^application\/([a-z0-9.+-]*\+)?json\b/i.test(contentType)) {
     req.resume();
@@ -34,10 +47,5 @@ export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_JSON_BOD
     req.once('end', () => resolve(parts));
     req.once('error', reject);
   });
-  const text = Buffer.concat(chunks).toString('utf8');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw invalidRequest('The request body is not valid JSON.');
-  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -16,6 +16,9 @@ export interface MultipartResult<T> {
 }
 
 /**
+ * `tap` receives the form's content (names, values, file names and bytes), not its raw bytes: two
+ * sends of the same form differ in their boundary, and an Idempotency-Key must see them as equal.
+ *
  * Streams one file field of a multipart body to onFile as it arrives (never buffered). Text fields are
  * collected. When onFile fails (say, the size limit), the call rejects at once and the rest of the body
  * is drained in the background, so the client gets its answer without a reset.
@@ -24,6 +27,7 @@ export function readMultipart<T>(
   request: IncomingMessage,
   fileField: string,
   onFile: (file: MultipartFile, fieldsSoFar: Record<string, string>) => Promise<T>,
+  tap?: (chunk: Buffer) => void,
 ): Promise<MultipartResult<T>> {
   const contentType = request.headers['content-type'] ?? '';
   if (!/^multipart\/form-data\s*;/i.test(contentType)) {
@@ -58,13 +62,17 @@ export function readMultipart<T>(
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated) fail(invalidRequest(`The form field ${name} is longer than 64 KiB.`));
       else fields[name] = value;
+      tap?.(Buffer.from(`field ${JSON.stringify(name)}=${JSON.stringify(value)}\n`));
     });
     parser.on('file', (name, stream, info) => {
       if (name !== fileField || pending) {
         stream.resume();
         return;
       }
+      tap?.(Buffer.from(`file ${JSON.stringify(name)} ${JSON.stringify(info.filename ?? '')}\n`));
       const copy = detachableStream(stream);
+      // After the pipe inside detachableStream, so the tap sees exactly the bytes the consumer gets.
+      if (tap) stream.on('data', tap);
       body = copy.stream;
       stream.on('error', (err) => fail(invalidRequest(`The upload stream failed: ${err.message}`)));
       pending = onFile({ stream: copy.stream, filename: info.filename, mimeType: info.mimeType }, { ...fields });

@@ -13,14 +13,15 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 export function sendError(res: ServerResponse, err: unknown, requestId: string, log: Logger): void {
-  const { status, body } = toHttpError(err, requestId);
-  if (status >= 500) log.error({ err, requestId }, 'request failed');
+  const { status, body, headers: errorHeaders } = toHttpError(err, requestId);
+  if (status === 500) log.error({ err, requestId }, 'request failed');
+  else if (status === 503) log.warn({ requestId }, 'database unavailable');
   if (res.headersSent) {
     res.destroy();
     return;
   }
   // When the request body was not read to the end (an upload refused midway), close the connection
   // after answering rather than leave unread bytes on it.
-  const headers: Record<string, string> = res.req && !res.req.readableEnded ? { connection: 'close' } : {};
+  const headers: Record<string, string> = res.req && !res.req.readableEnded ? { connection: 'close', ...errorHeaders } : errorHeaders;
   sendJson(res, status, body, headers);
 }

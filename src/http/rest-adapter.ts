@@ -1,9 +1,13 @@
+import { createHash, type Hash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { finished } from 'node:stream/promises';
 import type { z } from 'zod';
-import type { Authenticate } from '../accounts/authenticator.ts';
+import type { Authorize } from '../accounts/authenticator.ts';
 import type { Deps, ServiceContext } from '../platform/context.ts';
-import { AppError, invalidRequest, notFound, unauthorized, type ErrorDetail } from '../platform/errors.ts';
-import { readJsonBody } from './json-body.ts';
+import { AppError, invalidRequest, notFound, type ErrorDetail } from '../platform/errors.ts';
+import { idempotencyStore } from './idempotency.ts';
+import { parseJson, readJsonText } from './json-body.ts';
+import { readMultipart } from './multipart.ts';
 import { sendError, sendJson } from './respond.ts';
 import type { RestRoute } from './rest-route.ts';
 
@@ -39,35 +43,67 @@ function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: s
   throw invalidRequest(`Invalid ${where}: ${first.loc.slice(1).join('.') || where} ${first.msg}`.trim(), detail);
 }
 
-/** Runs the REST route table: auth, validation, the service call, and the documented response. */
-export function createRestHandler(routes: RestRoute[], deps: Deps, authenticate: Authenticate) {
+/** Runs the REST route table: auth and rate limit, validation, idempotency, the service call, the answer. */
+export function createRestHandler(routes: RestRoute[], deps: Deps, authorize: Authorize) {
   // Literal paths win over parameterised ones (store-file before :fileId).
   const compiled = routes.map(compile).sort((a, b) => a.paramNames.length - b.paramNames.length);
+  const idempotency = idempotencyStore(deps.db);
 
   return async function handleRest(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
+    const log = deps.log.child({ requestId });
     try {
       const candidates = compiled.filter((c) => c.pattern.test(url.pathname));
       const match = candidates.find((c) => c.route.method === req.method);
       if (!match) throw candidates.length ? new AppError('INVALID_REQUEST', `Method ${req.method} is not allowed here.`) : notFound('Route');
-      const account = await authenticate(headerValue(req, 'x-api-key'));
-      if (!account) throw unauthorized();
-      const ctx: ServiceContext = { ...deps, accountId: account.accountId, requestId };
       const { route } = match;
+      deps.metrics.labelRoute(res, route.path);
+      const account = await authorize(headerValue(req, 'x-api-key'));
+      const ctx: ServiceContext = { ...deps, log, accountId: account.accountId, requestId };
       const values = match.pattern.exec(url.pathname)!.slice(1);
       const rawParams = Object.fromEntries(match.paramNames.map((name, i) => [name, safeDecode(values[i]!)]));
       const params = parseWith(route.params, rawParams, 'path');
       const query = parseWith(route.query, Object.fromEntries(url.searchParams), 'query');
-      const body = route.body ? parseWith(route.body, await readJsonBody(req), 'body') : undefined;
-      const result = await route.handle(ctx, { params, query, body, request: req });
-      if (result.redirect) {
-        res.writeHead(302, { location: result.redirect, 'cache-control': 'no-store' }).end();
-        return;
+
+      // The request's fingerprint for Idempotency-Key: method, path and the exact body bytes.
+      const fingerprint = createHash('sha256').update(`${req.method} ${url.pathname}\n`);
+      const text = route.body ? await readJsonText(req) : undefined;
+      if (text !== undefined) fingerprint.update(text);
+      const given = req.method === 'POST' ? headerValue(req, 'idempotency-key') : undefined;
+      const key = given === undefined ? undefined : idempotency.checkKey(given);
+      if (key) {
+        const earlier = await idempotency.begin(account.accountId, key);
+        if (earlier !== 'claimed') {
+          if (text === undefined) await fingerprintForm(req, route, fingerprint);
+          idempotency.assertSameRequest(earlier, fingerprint.digest('hex'));
+          sendJson(res, earlier.status, earlier.body, { 'idempotent-replayed': 'true' });
+          return;
+        }
       }
-      sendJson(res, result.status ?? route.response.status, result.body ?? {});
+      try {
+        const body = route.body ? parseWith(route.body, parseJson(text!), 'body') : undefined;
+        const result = await route.handle(ctx, { params, query, body, request: req, tap: (chunk) => fingerprint.update(chunk) });
+        if (result.redirect) {
+          res.writeHead(302, { location: result.redirect, 'cache-control': 'no-store' }).end();
+          return;
+        }
+        const status = result.status ?? route.response.status;
+        if (key) await idempotency.complete(account.accountId, key, fingerprint.digest('hex'), status, result.body ?? {});
+        sendJson(res, status, result.body ?? {});
+      } catch (err) {
+        if (key) await idempotency.release(account.accountId, key).catch(() => undefined);
+        throw err;
+      }
     } catch (err) {
-      sendError(res, err, requestId, deps.log);
+      sendError(res, err, requestId, log);
     }
   };
+}
+
+/** Reads a form only to fingerprint it: a replayed upload is compared, not stored again. */
+async function fingerprintForm(req: IncomingMessage, route: RestRoute, hash: Hash): Promise<void> {
+  if (!route.multipart) return;
+  const fileField = Object.entries(route.multipart.fields).find(([, field]) => field.type === 'file')?.[0] ?? 'file';
+  await readMultipart(req, fileField, (part) => finished(part.stream.resume()), (chunk) => hash.update(chunk));
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

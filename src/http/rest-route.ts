@@ -28,7 +28,17 @@ export interface RestRoute<P = any, Q = any, B = any> {
   multipart?: { fields: Record<string, { type: 'file' | 'string'; description: string }> };
   response: { status: number; description: string; schema?: z.ZodType; redirect?: boolean };
   errors: number[];
-  handle(ctx: ServiceContext, input: { params: P; query: Q; body: B; request: IncomingMessage }): Promise<RestResult>;
+  handle(
+    ctx: ServiceContext,
+    input: {
+      params: P;
+      query: Q;
+      body: B;
+      request: IncomingMessage;
+      /** Streaming routes pass every body chunk here (the Idempotency-Key fingerprint). */
+      tap: (chunk: Buffer) => void;
+    },
+  ): Promise<RestResult>;
 }
 
 export function defineRoute<P, Q, B>(route: RestRoute<P, Q, B>): RestRoute<P, Q, B> {

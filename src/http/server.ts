@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { processRequest } from 'graphql-upload-minimal';
-import type { Authenticate } from '../accounts/authenticator.ts';
+import type { Authorize } from '../accounts/authenticator.ts';
 import { createGraphQL } from '../graphql/graphql-server.ts';
 import type { Deps } from '../platform/context.ts';
 import { AppError, type ErrorCode } from '../platform/errors.ts';
@@ -14,15 +14,23 @@ import { restRoutes } from './routes.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-export function createHttpServer(deps: Deps, authenticate: Authenticate, version: string): http.Server {
-  const rest = createRestHandler(restRoutes, deps, authenticate);
-  const { yoga, attachWebSocket } = createGraphQL(deps, authenticate);
+export function createHttpServer(deps: Deps, authorize: Authorize, version: string): http.Server {
+  const rest = createRestHandler(restRoutes, deps, authorize);
+  const { yoga, attachWebSocket } = createGraphQL(deps, authorize);
   const openapi = JSON.stringify(buildOpenApi(restRoutes, version));
 
   const server = http.createServer(async (req, res) => {
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const route = deps.metrics.routeOf(res);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      deps.metrics.httpRequests.inc({ method: req.method ?? '', route, status: String(res.statusCode) });
+      deps.metrics.httpDuration.observe({ method: req.method ?? '', route }, seconds);
+      deps.log.debug({ requestId, method: req.method, url: req.url, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+    });
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
@@ -33,6 +41,7 @@ export function createHttpServer(deps: Deps, authenticate: Authenticate, version
     const path = url.pathname;
     try {
       if (path === '/graphql' || path.startsWith('/graphql/')) {
+        deps.metrics.labelRoute(res, '/graphql');
         let uploadParams: unknown;
         if (req.method === 'POST' && /^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) {
           uploadParams = await processRequest(req, res, { maxFileSize: deps.config.maxFileBytes + 1, maxFiles: 1 });
@@ -41,11 +50,14 @@ export function createHttpServer(deps: Deps, authenticate: Authenticate, version
       } else if (path.startsWith('/api/')) {
         await rest(req, res, url, requestId);
       } else if (path.startsWith('/media/') && (req.method === 'GET' || req.method === 'HEAD')) {
+        deps.metrics.labelRoute(res, '/media');
         await handleMedia(deps, req, res, url, requestId);
       } else if (path === '/healthz') {
         sendJson(res, 200, { status: 'ok' });
       } else if (path === '/readyz') {
         await ready(deps, res);
+      } else if (path === '/metrics') {
+        await serveMetrics(deps, res);
       } else if (path === '/openapi.json') {
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(openapi);
       } else if (path === '/') {
@@ -67,6 +79,19 @@ function toAppError(err: unknown): unknown {
   if (typeof status !== 'number' || status >= 500) return err;
   const code: ErrorCode = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INVALID_REQUEST';
   return new AppError(code, (err as Error).message);
+}
+
+async function serveMetrics(deps: Deps, res: http.ServerResponse): Promise<void> {
+  deps.metrics.labelRoute(res, '/metrics');
+  await refreshQueueDepths(deps).catch((err: unknown) => deps.log.warn({ err }, 'could not read queue depths'));
+  res.writeHead(200, { 'content-type': deps.metrics.registry.contentType }).end(await deps.metrics.registry.metrics());
+}
+
+async function refreshQueueDepths(deps: Deps): Promise<void> {
+  for (const queue of await deps.queue.boss.getQueues()) {
+    deps.metrics.queueDepth.set({ queue: queue.name, state: 'queued' }, queue.queuedCount);
+    deps.metrics.queueDepth.set({ queue: queue.name, state: 'active' }, queue.activeCount);
+  }
 }
 
 async function ready(deps: Deps, res: http.ServerResponse): Promise<void> {

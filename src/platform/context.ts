@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import type { Db } from './db.ts';
 import type { EventBus } from './events.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
 import type { AllowList } from './outbound/index.ts';
 import type { JobQueue } from './queue.ts';
 import type { UrlSigner } from './signed-urls.ts';
@@ -18,6 +19,7 @@ export interface Deps {
   allow: AllowList;
   signer: UrlSigner;
   log: Logger;
+  metrics: Metrics;
 }
 
 /** What a service function receives: the deps plus the caller's account. Never a Request or GraphQL info. */

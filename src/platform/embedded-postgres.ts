@@ -22,7 +22,8 @@ const [START_TIMEOUT_MS, STOP_TIMEOUT_MS, PORT_ATTEMPTS] = [60_000, 30_000, 3];
 const LIBRARY_EVENTS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'message', 'exit'];
 let library: Promise<Library> | undefined;
 
-export async function startEmbeddedPostgres(opts: { dataDir: string; log?: (msg: string) => void }): Promise<EmbeddedPostgres> {
+/** `port` pins the port (a restart keeps its URL); without it a free one is picked. */
+export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number; log?: (msg: string) => void }): Promise<EmbeddedPostgres> {
   const owner = await unprivilegedOwner();
   // When Postgres runs as another user it must be able to pass through the directories we create.
   await mkdir(opts.dataDir, { recursive: true, mode: owner ? 0o711 : 0o700 });
@@ -43,7 +44,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; log?: (msg:
   const EmbeddedPostgresClass = await loadLibrary();
   for (let attempt = 1; ; attempt++) {
     logs.length = 0;
-    const port = await freePort();
+    const port = opts.port ?? (await freePort());
     const instance = new EmbeddedPostgresClass({
       databaseDir: clusterDir, port, user: 'postgres', password, authMethod: 'scram-sha-256', persistent: true,
       createPostgresUser: owner !== undefined,
@@ -64,7 +65,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; log?: (msg:
       return { url: connectionUrl(password, port, 'app'), stop };
     } catch (err) {
       await stopInstance(instance);
-      if (attempt < PORT_ATTEMPTS && logs.some((l) => l.includes('could not bind'))) continue;
+      if (attempt < PORT_ATTEMPTS && !opts.port && logs.some((l) => l.includes('could not bind'))) continue;
       for (const line of logs) opts.log?.(`postgres: ${line}`);
       const reason = err instanceof Error ? err.message : (logs.at(-1) ?? 'the server exited');
       throw new Error(`Embedded PostgreSQL failed to start in ${clusterDir}: ${reason}`, err ? { cause: err } : undefined);

@@ -40,3 +40,25 @@ export const unauthorized = () =>
   new AppError('UNAUTHORIZED', 'Missing, unknown or revoked API key (header X-API-KEY).');
 export const payloadTooLarge = (limitBytes: number) =>
   new AppError('PAYLOAD_TOO_LARGE', `The upload exceeds the limit of ${limitBytes} bytes.`);
+
+export class RateLimitedError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('RATE_LIMITED', `Too many requests for this API key; retry after ${retryAfterSeconds} s.`);
+  }
+}
+
+const DATABASE_DOWN = /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|Connection terminated|connection timeout|timeout exceeded when trying to connect|Can't reach database|terminating connection|database system is (starting up|shutting down|in recovery)|Connection is closed|server closed the connection/i;
+const DATABASE_DOWN_CODES = new Set(['P1001', 'P1002', 'P1017', 'P2024', '57P01', '57P02', '57P03', '08006', '08001', '08004']);
+
+/** True for errors that mean "the database cannot be reached right now", anywhere in the cause chain. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && DATABASE_DOWN_CODES.has(code)) return true;
+    if (typeof message === 'string' && DATABASE_DOWN.test(message)) return true;
+  }
+  return false;
+}
+
+export const serviceUnavailable = () =>
+  new AppError('SERVICE_UNAVAILABLE', 'The service cannot reach its database right now; retry in a few seconds.');

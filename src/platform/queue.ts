@@ -19,7 +19,7 @@ export interface JobWorker<T = unknown> {
 export interface JobQueue {
   /** Enqueues a job; with tx, the job exists only if that Prisma transaction commits. */
   send<T>(definition: JobDefinition<T>, data: T, tx?: PrismaTransactionLike): Promise<void>;
-  work(workers: JobWorker<any>[]): Promise<void>;
+  work(workers: JobWorker<any>[], onOutcome?: (queue: string, outcome: 'completed' | 'failed') => void): Promise<void>;
   /** Stops fetching new jobs, waits up to graceMs for running ones, then closes. */
   stop(graceMs?: number): Promise<void>;
   boss: PgBoss;
@@ -54,7 +54,7 @@ export async function startQueue(databaseUrl: string, definitions: JobDefinition
     async send(def, data, tx) {
       await boss.send(def.name, def.payload.parse(data) as object, tx ? { db: fromPrisma(tx) } : undefined);
     },
-    async work(workers) {
+    async work(workers, onOutcome) {
       for (const worker of workers as JobWorker<unknown>[]) {
         const { definition } = worker;
         const options = { localConcurrency: worker.concurrency ?? 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 2 };
@@ -66,7 +66,13 @@ export async function startQueue(databaseUrl: string, definitions: JobDefinition
             log.error({ queue: definition.name, jobId: job.id, issues: parsed.error.issues }, 'dropping malformed job');
             return;
           }
-          await worker.handle(parsed.data, job);
+          try {
+            await worker.handle(parsed.data, job);
+            onOutcome?.(definition.name, 'completed');
+          } catch (err) {
+            onOutcome?.(definition.name, 'failed');
+            throw err;
+          }
         });
       }
     },

@@ -1,0 +1,77 @@
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { Db } from '../platform/db.ts';
+import { invalidRequest, validationError } from '../platform/errors.ts';
+
+const TTL_MS = 24 * 3600 * 1000;
+const WAIT_FOR_FIRST_MS = 60_000;
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+  requestHash: string;
+}
+
+/**
+ * Idempotency-Key on POST: the first request with a key runs and its 2xx answer is kept for 24 h; a
+ * later request with the same key and the same body gets that answer again and creates nothing; the
+ * same key with another body is 422. A request that fails is forgotten, so it can be retried.
+ */
+export function idempotencyStore(db: Db) {
+  const where = (accountId: string, key: string) => ({ accountId_key: { accountId, key } });
+
+  async function find(accountId: string, key: string) {
+    const record = await db.idempotencyRecord.findUnique({ where: where(accountId, key) });
+    if (record && Date.now() - record.createdAt.getTime() > TTL_MS) {
+      await db.idempotencyRecord.deleteMany({ where: { accountId, key, createdAt: record.createdAt } });
+      return null;
+    }
+    return record;
+  }
+
+  return {
+    checkKey(key: string): string {
+      if (!KEY.test(key)) throw invalidRequest('Idempotency-Key must be 1 to 255 visible ASCII characters.');
+      return key;
+    },
+
+    /** Either the earlier answer (waiting for it when that request is still running) or a claim on the key. */
+    async begin(accountId: string, key: string): Promise<StoredResponse | 'claimed'> {
+      const deadline = Date.now() + WAIT_FOR_FIRST_MS;
+      for (;;) {
+        const record = await find(accountId, key);
+        if (!record) {
+          const created = await db.idempotencyRecord.createMany({ data: [{ accountId, key }], skipDuplicates: true });
+          if (created.count === 1) return 'claimed';
+          continue; // another request claimed it a moment ago
+        }
+        if (record.status !== null && record.requestHash !== null) {
+          return { status: record.status, body: record.responseBody, requestHash: record.requestHash };
+        }
+        if (Date.now() > deadline) throw invalidRequest('A request with this Idempotency-Key is still being processed.');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    },
+
+    async complete(accountId: string, key: string, requestHash: string, status: number, body: unknown): Promise<void> {
+      await db.idempotencyRecord.update({
+        where: where(accountId, key),
+        data: { requestHash, status, responseBody: body as Prisma.InputJsonValue },
+      });
+    },
+
+    async release(accountId: string, key: string): Promise<void> {
+      await db.idempotencyRecord.deleteMany({ where: { accountId, key, status: null } });
+    },
+
+    assertSameRequest(stored: StoredResponse, requestHash: string): void {
+      if (stored.requestHash !== requestHash) {
+        throw validationError('This Idempotency-Key was already used with a different request.', [
+          { loc: ['header', 'idempotency-key'], msg: 'already used with a different request body', type: 'value_error' },
+        ]);
+      }
+    },
+  };
+}
+
+export type IdempotencyStore = ReturnType<typeof idempotencyStore>;

@@ -1,0 +1,156 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey, setRateLimit } from '../src/accounts/accounts-service.ts';
+import { startTestApp, type TestApp } from './support/app.ts';
+import { startFixtureServer, type FixtureServer } from './support/http-fixture.ts';
+import { makeMedia } from './support/media.ts';
+import { freePort, runScript, type ServiceProcess } from './support/service-process.ts';
+
+let t: TestApp;
+let origin: FixtureServer;
+let media: Awaited<ReturnType<typeof makeMedia>>;
+let second: ServiceProcess | undefined;
+
+beforeAll(async () => {
+  [t, origin, media] = await Promise.all([startTestApp(), startFixtureServer(), makeMedia()]);
+  origin.file('/clip.mp4', media.mp4, 'video/mp4');
+});
+afterAll(async () => {
+  if (second && second.child.exitCode === null) second.child.kill('SIGTERM');
+  await second?.exited;
+  await Promise.all([t?.stop(), origin?.close()]);
+});
+
+describe('rate limits per API key, shared by every process', () => {
+  it('a second API process and this one count together; over the limit is 429 with Retry-After', async () => {
+    const key = await createApiKey(t.app.deps.db, 'limited');
+    expect(await setRateLimit(t.app.deps.db, 'limited', 6)).toBe(true);
+    const port = await freePort();
+    second = runScript('src/main.ts', [], {
+      ROLE: 'api', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: t.database.url, DATA_DIR: t.dataDir, LOG_LEVEL: 'warn',
+    });
+    const other = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 60_000;
+    while (!(await fetch(`${other}/healthz`).then((r) => r.ok, () => false))) {
+      if (Date.now() > deadline) throw new Error(`second process did not start:\n${second.output()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // Both processes must be within one clock minute for a fixed-window count.
+    const secondsIntoMinute = new Date().getUTCSeconds();
+    if (secondsIntoMinute > 50) await new Promise((r) => setTimeout(r, (61 - secondsIntoMinute) * 1000));
+
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const base = i % 2 === 0 ? t.url : other;
+      statuses.push((await fetch(`${base}/api/v1/files`, { headers: { 'X-API-KEY': key } })).status);
+    }
+    expect(statuses.slice(0, 6)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(statuses.slice(6)).toEqual([429, 429]);
+    const limited = await fetch(`${other}/api/v1/files`, { headers: { 'X-API-KEY': key } });
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toMatchObject({ error: 'RATE_LIMITED' });
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+
+    const graphql = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({ query: '{ files { total } }' }),
+    });
+    const body = (await graphql.json()) as any;
+    expect(body.errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect(graphql.headers.get('retry-after')).toBeTruthy();
+    // Other keys are not affected.
+    expect((await t.json('/api/v1/files')).status).toBe(200);
+  }, 120_000);
+});
+
+describe('Idempotency-Key on POST', () => {
+  const storeFile = (key: string | undefined, url: string) =>
+    t.json('/api/v1/files/store-file', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+      body: JSON.stringify({ file_url: url }),
+    });
+
+  it('the same key and body return the first result and create nothing new; another body is 422', async () => {
+    const rowsBefore = await t.app.deps.db.file.count();
+    const first = await storeFile('import-1', `${origin.url}/clip.mp4`);
+    const again = await storeFile('import-1', `${origin.url}/clip.mp4`);
+    expect(first.status).toBe(200);
+    expect(again).toMatchObject({ status: 200, body: first.body });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await t.app.deps.db.file.count()).toBe(rowsBefore + 1);
+    const other = await storeFile('import-1', `${origin.url}/clip.mp4?v=2`);
+    expect(other.status).toBe(422);
+    expect(await t.app.deps.db.file.count()).toBe(rowsBefore + 1);
+    // Keys belong to an account: the same key elsewhere is a new request.
+    const elsewhere = await t.json('/api/v1/files/store-file', {
+      method: 'POST',
+      key: t.otherApiKey,
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'import-1' },
+      body: JSON.stringify({ file_url: `${origin.url}/clip.mp4` }),
+    });
+    expect(elsewhere.status).toBe(200);
+    expect(elsewhere.body.file_id).not.toBe(first.body.file_id);
+  });
+
+  it('uploads too: a repeated multipart upload with the same key stores one file', async () => {
+    const bytes = await readFile(media.png);
+    const send = () => {
+      const form = new FormData();
+      form.append('file', new Blob([bytes]), 'still.png');
+      return t.json('/api/v1/files/upload', { method: 'POST', headers: { 'idempotency-key': 'upload-7' }, body: form });
+    };
+    const rowsBefore = await t.app.deps.db.file.count();
+    const [a, b] = [await send(), await send()];
+    expect(a.status).toBe(200);
+    expect(b.body.file_id).toBe(a.body.file_id);
+    expect(await t.app.deps.db.file.count()).toBe(rowsBefore + 1);
+  });
+
+  it('concurrent requests with one key run once; a refused request is forgotten so it can be retried', async () => {
+    const rowsBefore = await t.app.deps.db.command.count();
+    const results = await Promise.all(
+      [1, 2, 3].map(() =>
+        t.json('/api/v1/run-ffmpeg-command', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': 'cmd-1' },
+          body: JSON.stringify({ input_files: { in_v: `${origin.url}/clip.mp4` }, output_files: { out_f: 'f.png' }, ffmpeg_command: '-i {{in_v}} -frames:v 1 {{out_f}}' }),
+        }),
+      ),
+    );
+    expect(new Set(results.map((r) => r.body.command_id)).size).toBe(1);
+    expect(await t.app.deps.db.command.count()).toBe(rowsBefore + 1);
+
+    const bad = await storeFile('retry-me', 'http://10.0.0.1/x.mp4');
+    expect(bad.status).toBe(422);
+    const good = await storeFile('retry-me', `${origin.url}/clip.mp4`);
+    expect(good.status).toBe(200);
+    expect((await storeFile('x'.repeat(300), `${origin.url}/clip.mp4`)).status).toBe(400);
+  });
+});
+
+describe('observability', () => {
+  it('/metrics exposes request counts, latencies, queue depths, job outcomes and FFmpeg seconds', async () => {
+    const { body } = await t.json('/api/v1/run-ffmpeg-command', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input_files: { in_v: `${origin.url}/clip.mp4` }, output_files: { out_f: 'm.png' }, ffmpeg_command: '-i {{in_v}} -frames:v 1 {{out_f}}' }),
+    });
+    expect((await t.json(`/api/v1/commands/${body.command_id}?wait=60`)).body.status).toBe('SUCCESS');
+    const text = await (await fetch(`${t.url}/metrics`)).text();
+    expect(text).toMatch(/ffapi_http_requests_total\{method="POST",route="\/api\/v1\/run-ffmpeg-command",status="200"\} \d+/);
+    expect(text).toMatch(/ffapi_http_request_duration_seconds_bucket\{le="[\d.]+",method="GET",route="\/api\/v1\/commands\/:commandId"\}/);
+    expect(text).toMatch(/ffapi_queue_depth\{queue="command.run",state="queued"\} \d+/);
+    expect(text).toMatch(/ffapi_job_outcomes_total\{queue="command.run",outcome="completed"\} [1-9]/);
+    expect(text).toMatch(/ffapi_ffmpeg_seconds_total\{result="ok"\} [0-9.]+/);
+  });
+
+  it('every error body and response carries the request id', async () => {
+    const response = await t.api('/api/v1/files/not-a-file', { headers: { 'x-request-id': 'trace-abc-123' } });
+    expect(response.headers.get('x-request-id')).toBe('trace-abc-123');
+    expect(await response.json()).toMatchObject({ error: 'NOT_FOUND', request_id: 'trace-abc-123' });
+  });
+});

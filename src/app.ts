@@ -7,7 +7,7 @@ import { bootstrapApiKey } from './accounts/bootstrap.ts';
 import type { Config } from './config.ts';
 import { createHttpServer } from './http/server.ts';
 import { jobDefinitions, jobWorkers } from './jobs.ts';
-import type { Deps } from './platform/context.ts';
+import { ShutdownError, type Deps } from './platform/context.ts';
 import { createDb, type Db } from './platform/db.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './platform/embedded-postgres.ts';
 import { createEventBus } from './platform/events.ts';
@@ -65,7 +65,17 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const events = await createEventBus(databaseUrl, log);
     cleanups.push(() => events.close());
     const queue = await startQueue(databaseUrl, jobDefinitions, log);
-    cleanups.push(() => queue.stop());
+    // Running jobs get the grace period to finish; then they are aborted and released (pg-boss
+    // retries them, here after a restart or on another worker), never marked FAILED for a shutdown.
+    const shutdown = new AbortController();
+    cleanups.push(async () => {
+      const abortLater = setTimeout(() => shutdown.abort(new ShutdownError()), config.shutdownGraceMs);
+      try {
+        await queue.stop(config.shutdownGraceMs + 5_000);
+      } finally {
+        clearTimeout(abortLater);
+      }
+    });
 
     const port = config.port === 0 ? await freePort(config.host) : config.port;
     const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
@@ -80,6 +90,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       signer: createUrlSigner(config.serverSecret ?? (await serverSecret(db)), publicUrl),
       log,
       metrics: createMetrics(),
+      shutdown: shutdown.signal,
     };
     const createdApiKey = await bootstrapApiKey(db, config.bootstrapApiKey);
 
@@ -95,7 +106,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         server!.listen(port, config.host, resolve);
       });
       const listening = server;
-      cleanups.push(() => closeServer(listening));
+      cleanups.push(() => closeServer(listening, Math.min(5_000, config.shutdownGraceMs)));
       log.info({ url: publicUrl }, 'HTTP server listening');
     }
     return { deps, url: `http://127.0.0.1:${port}`, server, createdApiKey, stop };
@@ -113,9 +124,11 @@ async function serverSecret(db: Db): Promise<string> {
 }
 
 
-function closeServer(server: Server): Promise<void> {
+/** Stops accepting, lets requests in flight finish for up to graceMs, then ends the rest (SSE, WebSocket). */
+function closeServer(server: Server, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
-    server.closeAllConnections();
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), graceMs).unref();
   });
 }

@@ -42,6 +42,7 @@ const envSchema = z.object({
   MAX_COMMAND_RUN_SECONDS: z.coerce.number().int().min(1).max(82_800).default(3600),
   COMMAND_MAX_MEMORY_BYTES: z.coerce.number().int().positive().default(8 * 1024 ** 3),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(6000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -67,6 +68,7 @@ export interface Config {
   commands: { defaultRunSeconds: number; maxRunSeconds: number; maxMemoryBytes: number };
   workerConcurrency: number;
   rateLimitPerMinute: number;
+  shutdownGraceMs: number;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -119,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     workerConcurrency: e.WORKER_CONCURRENCY,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -86,6 +86,11 @@ describe('npm start with nothing configured (the README command)', () => {
     expect(status).toBe(401);
     const usage = runScript('src/accounts/cli.ts', ['create'], env());
     expect(await usage.exited).toBe(2);
+    const limit = runScript('src/accounts/cli.ts', ['rate-limit', '--account', 'carol', '--per-minute', '120'], env());
+    expect(await limit.exited).toBe(0);
+    expect(limit.output()).toContain('carol: 120 requests per minute per key');
+    const noAccount = runScript('src/accounts/cli.ts', ['rate-limit', '--account', 'nobody', '--per-minute', '5'], env());
+    expect(await noAccount.exited).toBe(1);
   });
 
   it('stops cleanly on SIGTERM and a second start reuses the data without printing a new key', async () => {

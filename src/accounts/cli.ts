@@ -5,22 +5,29 @@ import { loadConfig } from '../config.ts';
 import { createDb } from '../platform/db.ts';
 import { openEmbeddedPostgres } from '../platform/embedded-postgres.ts';
 import { migrate } from '../platform/migrate.ts';
-import { createApiKey, listApiKeys, revokeApiKey } from './accounts-service.ts';
+import { createApiKey, listApiKeys, revokeApiKey, setRateLimit } from './accounts-service.ts';
 
 const USAGE = `Usage:
   npm run apikey -- create --account NAME   print a new key for NAME (the account is created if needed)
   npm run apikey -- list                    list keys (prefix, account, created, last used, revoked)
-  npm run apikey -- revoke KEY_PREFIX       revoke the key(s) with this prefix (ffsk_ + 8 hex)`;
+  npm run apikey -- revoke KEY_PREFIX       revoke the key(s) with this prefix (ffsk_ + 8 hex)
+  npm run apikey -- rate-limit --account NAME --per-minute N|default
+                                            requests per minute per key for NAME's keys`;
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { account: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { account: { type: 'string' }, 'per-minute': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, argument] = positionals;
-  if (values.help || !command || !['create', 'list', 'revoke'].includes(command)) {
+  if (values.help || !command || !['create', 'list', 'revoke', 'rate-limit'].includes(command)) {
     process.stderr.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
+  }
+  const perMinute = values['per-minute'] === 'default' ? null : Number(values['per-minute']);
+  if (command === 'rate-limit' && (!values.account?.trim() || (perMinute !== null && !(Number.isInteger(perMinute) && perMinute > 0)))) {
+    process.stderr.write(`rate-limit needs --account NAME and --per-minute N (a positive integer) or default\n${USAGE}\n`);
+    return 2;
   }
   if (command === 'create' && !values.account?.trim()) {
     process.stderr.write(`create needs --account NAME\n${USAGE}\n`);
@@ -46,6 +53,12 @@ async function main(): Promise<number> {
         const used = key.lastUsedAt ? key.lastUsedAt.toISOString() : 'never';
         process.stdout.write(`${key.prefix}\t${key.account}\tcreated ${key.createdAt.toISOString()}\tlast used ${used}\t${state}\n`);
       }
+    } else if (command === 'rate-limit') {
+      if (!(await setRateLimit(db, values.account!.trim(), perMinute))) {
+        process.stderr.write(`No account named ${values.account}\n`);
+        return 1;
+      }
+      process.stdout.write(`${values.account}: ${perMinute ?? 'default'} requests per minute per key\n`);
     } else if (!(await revokeApiKey(db, argument!))) {
       process.stderr.write(`No active key with prefix ${argument}\n`);
       return 1;

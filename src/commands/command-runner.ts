@@ -39,11 +39,15 @@ export async function runCommand(deps: Deps, sandbox: 'bwrap' | 'none', commandI
   // The working directory goes before the final status is announced: a client that sees the end
   // must not see the command's files still on the worker.
   let outcome: { ffmpegSeconds: number } | CommandFailure;
+  const signal = AbortSignal.any([job.signal, deps.shutdown]);
   try {
-    outcome = { ffmpegSeconds: await execute(deps, sandbox, command, workDir, job.signal) };
+    outcome = { ffmpegSeconds: await execute(deps, sandbox, command, workDir, signal) };
   } catch (err) {
+    // Stopped from outside (this process shutting down, or the queue giving the job to another
+    // worker): let go without an end state; the queue runs it again.
+    const released = signal.aborted;
     const retryable = err instanceof OutboundError && err.retryable && job.retryCount < retryLimit;
-    if (retryable) {
+    if (released || retryable) {
       await rm(workDir, { recursive: true, force: true });
       throw err;
     }
@@ -107,6 +111,7 @@ async function execute(deps: Deps, sandbox: 'bwrap' | 'none', command: Command, 
       onProgress: (p) => progress.step(index, p.outTimeUs),
       signal,
     });
+    if (result.aborted) throw signal.reason ?? new Error('aborted');
     ffmpegSeconds += result.durationMs / 1000;
     deps.metrics.ffmpegSeconds.inc({ result: result.timedOut ? 'timeout' : result.exitCode === 0 ? 'ok' : 'error' }, result.durationMs / 1000);
     if (result.timedOut) {

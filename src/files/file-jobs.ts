@@ -60,7 +60,7 @@ async function ingest(deps: Deps, { fileId }: FilePayload, job: Job<unknown>): P
       connectTimeoutMs: 10_000,
       firstByteTimeoutMs: 30_000,
       totalTimeoutMs: deps.config.importTimeoutMs,
-      signal: job.signal,
+      signal: AbortSignal.any([job.signal, deps.shutdown]),
     });
     const filename = file.filename === 'file' ? response.filename : file.filename;
     key = storageKey(file.accountId, file.id, filename);
@@ -80,6 +80,7 @@ async function ingest(deps: Deps, { fileId }: FilePayload, job: Job<unknown>): P
     }
     await deps.queue.send(probeJob, { fileId });
   } catch (err) {
+    if (deps.shutdown.aborted || job.signal.aborted) throw err; // released: the queue runs it again
     const failure = describeIngestFailure(err);
     if (failure.retryable && !isLastAttempt(job, ingestJob.options.retryLimit)) throw err;
     deps.log.warn({ err, fileId }, 'import failed');

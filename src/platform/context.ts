@@ -20,6 +20,16 @@ export interface Deps {
   signer: UrlSigner;
   log: Logger;
   metrics: Metrics;
+  /** Aborted when the process shuts down and its grace period is over: running work must let go. */
+  shutdown: AbortSignal;
+}
+
+/** The reason of `Deps.shutdown`: work stopped because the process is going away, not because it failed. */
+export class ShutdownError extends Error {
+  constructor() {
+    super('the process is shutting down');
+    this.name = 'ShutdownError';
+  }
 }
 
 /** What a service function receives: the deps plus the caller's account. Never a Request or GraphQL info. */

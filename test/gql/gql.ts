@@ -35,6 +35,7 @@ type Documents = {
     "\n  query ListFiles($limit: Int, $offset: Int) {\n    files(limit: $limit, offset: $offset) { total limit offset files { fileId } }\n  }\n": typeof types.ListFilesDocument,
     "\n  mutation DeleteFile($fileId: ID!) { deleteFile(fileId: $fileId) { deleted fileId } }\n": typeof types.DeleteFileDocument,
     "\n  subscription FileStatus($fileId: ID!) { fileStatus(fileId: $fileId) { fileId status fileType } }\n": typeof types.FileStatusDocument,
+    "\n  subscription WatchCommand($commandId: ID!) { commandStatus(commandId: $commandId) { status progress } }\n": typeof types.WatchCommandDocument,
 };
 const documents: Documents = {
     "\n  mutation RunCommand($input: RunFfmpegCommandInput!) {\n    runFfmpegCommand(input: $input) { commandId status commandType metadata originalRequest }\n  }\n": types.RunCommandDocument,
@@ -58,6 +59,7 @@ const documents: Documents = {
     "\n  query ListFiles($limit: Int, $offset: Int) {\n    files(limit: $limit, offset: $offset) { total limit offset files { fileId } }\n  }\n": types.ListFilesDocument,
     "\n  mutation DeleteFile($fileId: ID!) { deleteFile(fileId: $fileId) { deleted fileId } }\n": types.DeleteFileDocument,
     "\n  subscription FileStatus($fileId: ID!) { fileStatus(fileId: $fileId) { fileId status fileType } }\n": types.FileStatusDocument,
+    "\n  subscription WatchCommand($commandId: ID!) { commandStatus(commandId: $commandId) { status progress } }\n": types.WatchCommandDocument,
 };
 
 /**
@@ -158,6 +160,10 @@ export function graphql(source: "\n  mutation DeleteFile($fileId: ID!) { deleteF
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription FileStatus($fileId: ID!) { fileStatus(fileId: $fileId) { fileId status fileType } }\n"): (typeof documents)["\n  subscription FileStatus($fileId: ID!) { fileStatus(fileId: $fileId) { fileId status fileType } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WatchCommand($commandId: ID!) { commandStatus(commandId: $commandId) { status progress } }\n"): (typeof documents)["\n  subscription WatchCommand($commandId: ID!) { commandStatus(commandId: $commandId) { status progress } }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

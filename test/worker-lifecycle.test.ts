@@ -1,0 +1,117 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from './support/app.ts';
+import { makeMedia } from './support/media.ts';
+import { runScript, type ServiceProcess } from './support/service-process.ts';
+import { graphql } from './gql/index.ts';
+import { subscribeSse } from './support/graphql-client.ts';
+
+// The API runs here; commands run in worker processes this test starts and stops with SIGTERM.
+let api: TestApp;
+let clipId: string;
+const workers: ServiceProcess[] = [];
+
+beforeAll(async () => {
+  const media = await makeMedia();
+  api = await startTestApp({ env: { ROLE: 'api' } });
+  const form = new FormData();
+  form.append('file', new Blob([await readFile(media.mp4)]), 'clip.mp4');
+  clipId = (await api.json('/api/v1/files/upload', { method: 'POST', body: form })).body.file_id;
+  startWorker('30');
+  await api.waitForFile(clipId);
+});
+afterAll(async () => {
+  for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+  await api?.stop();
+});
+
+function startWorker(graceSeconds: string): ServiceProcess {
+  const worker = runScript('src/main.ts', [], {
+    ROLE: 'worker', DATABASE_URL: api.database.url, DATA_DIR: api.dataDir, PUBLIC_URL: api.url,
+    LOG_LEVEL: 'warn', SHUTDOWN_GRACE_SECONDS: graceSeconds,
+  });
+  workers.push(worker);
+  return worker;
+}
+
+async function submit(loops: number): Promise<string> {
+  const { body } = await api.json('/api/v1/run-ffmpeg-command', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      input_files: { in_video: clipId },
+      output_files: { out_video: 'out.mp4' },
+      // -re: real time, so the command is still running when SIGTERM arrives.
+      ffmpeg_command: `-stream_loop ${loops} -re -i {{in_video}} -c:v libx264 -preset ultrafast -an {{out_video}}`,
+    }),
+  });
+  return body.command_id;
+}
+
+async function waitForStatus(id: string, wanted: string, timeoutMs = 30_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await api.json(`/api/v1/commands/${id}`);
+    if (body.status === wanted) return body;
+    if (Date.now() > deadline) throw new Error(`command ${id} is ${body.status}, not ${wanted}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('SIGTERM', () => {
+  it('drains: the running command finishes within the grace period and the worker exits 0', async () => {
+    const worker = workers[0]!;
+    const id = await submit(0);
+    await waitForStatus(id, 'PROCESSING');
+    const signalled = Date.now();
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(20_000);
+    expect((await api.json(`/api/v1/commands/${id}`)).body).toMatchObject({ status: 'SUCCESS' });
+  }, 60_000);
+
+  it('past the grace period the command is released, not failed, and another worker finishes it', async () => {
+    const worker = startWorker('1');
+    const id = await submit(4); // about 10 s of real-time input
+    await waitForStatus(id, 'PROCESSING');
+    const signalled = Date.now();
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(8_000);
+    const meanwhile = (await api.json(`/api/v1/commands/${id}`)).body;
+    expect(meanwhile.status).toBe('PROCESSING');
+    expect(meanwhile.error_status).toBeNull();
+
+    startWorker('30');
+    const done = await waitForStatus(id, 'SUCCESS', 60_000);
+    expect(done.output_files.out_video).toMatchObject({ status: 'STORED', file_type: 'video' });
+  }, 120_000);
+});
+
+const Watch = graphql(`
+  subscription WatchCommand($commandId: ID!) { commandStatus(commandId: $commandId) { status progress } }
+`);
+
+describe('across processes', () => {
+  it('a subscriber on the API process sees every change the worker process makes', async () => {
+    const id = await submit(0);
+    const events = await subscribeSse(api.url, Watch, { commandId: id }, api.apiKey);
+    const statuses = events.map((e) => e.data!.commandStatus.status);
+    expect(statuses.at(-1)).toBe('SUCCESS');
+    expect(statuses).toContain('PROCESSING');
+    expect(events.some((e) => (e.data!.commandStatus.progress ?? 0) > 0 && e.data!.commandStatus.status === 'PROCESSING')).toBe(true);
+  }, 60_000);
+
+  it('kill -9 of a worker mid-command: the command is retried by another worker and succeeds', async () => {
+    for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGTERM');
+    await Promise.all(workers.map((w) => w.exited));
+    const victim = startWorker('30');
+    const id = await submit(3);
+    await waitForStatus(id, 'PROCESSING');
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+    startWorker('30');
+    const done = await waitForStatus(id, 'SUCCESS', 90_000);
+    expect(done.output_files.out_video).toMatchObject({ status: 'STORED' });
+  }, 120_000);
+});

@@ -7,6 +7,7 @@ import { bootstrapApiKey } from './accounts/bootstrap.ts';
 import type { Config } from './config.ts';
 import { createHttpServer } from './http/server.ts';
 import { jobDefinitions, jobWorkers } from './jobs.ts';
+import { SWEEP_CRON, sweepJob, sweepWorkDirs } from './maintenance/sweep.ts';
 import { ShutdownError, type Deps } from './platform/context.ts';
 import { createDb, type Db } from './platform/db.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './platform/embedded-postgres.ts';
@@ -95,6 +96,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const createdApiKey = await bootstrapApiKey(db, config.bootstrapApiKey);
 
     if (config.role !== 'api') {
+      // Working directories left by a crash of this process are gone before it takes new work.
+      await sweepWorkDirs(deps).catch((err: unknown) => log.warn({ err }, 'could not clean working directories'));
+      await queue.schedule(sweepJob, SWEEP_CRON);
       await queue.work(jobWorkers(deps), (queueName, outcome) => deps.metrics.jobOutcomes.inc({ queue: queueName, outcome }));
     }
     let server: Server | undefined;

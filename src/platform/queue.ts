@@ -20,6 +20,8 @@ export interface JobQueue {
   /** Enqueues a job; with tx, the job exists only if that Prisma transaction commits. */
   send<T>(definition: JobDefinition<T>, data: T, tx?: PrismaTransactionLike): Promise<void>;
   work(workers: JobWorker<any>[], onOutcome?: (queue: string, outcome: 'completed' | 'failed') => void): Promise<void>;
+  /** Runs a job of this queue on a cron schedule (stored in the database: one schedule for all processes). */
+  schedule(definition: JobDefinition<Record<string, unknown>>, cron: string): Promise<void>;
   /** Stops fetching new jobs, waits up to graceMs for running ones, then closes. */
   stop(graceMs?: number): Promise<void>;
   boss: PgBoss;
@@ -75,6 +77,9 @@ export async function startQueue(databaseUrl: string, definitions: JobDefinition
           }
         });
       }
+    },
+    async schedule(def, cron) {
+      await boss.schedule(def.name, cron, {}, { tz: 'UTC' });
     },
     async stop(graceMs = 10_000) {
       await boss.stop({ graceful: true, timeout: graceMs });

@@ -38,6 +38,8 @@ export interface StorageDriver {
   delete(key: string): Promise<void>;
   /** Removes every object whose key starts with prefix (used for cleanup); returns the count. */
   deletePrefix(prefix: string): Promise<number>;
+  /** Every stored object (not unfinished writes), for the maintenance sweep. */
+  list(): AsyncIterable<{ key: string; size: number; lastModified: Date }>;
   /** Local: absolute path on disk for ffprobe/ffmpeg to read. S3: undefined. */
   localPath(key: string): string | undefined;
   /** S3: short-lived presigned GET URL (optional download filename). Local: undefined. */

@@ -154,6 +154,19 @@ export function createLocalDriver(rootDir: string): StorageDriver {
       return count;
     },
 
+    async *list() {
+      const entries = await readdir(root, { withFileTypes: true, recursive: true }).catch((err: unknown) => {
+        if (hasCode(err, 'ENOENT')) return [];
+        throw err;
+      });
+      for (const entry of entries) {
+        if (!entry.isFile() || TEMP_FILE.test(entry.name)) continue;
+        const full = path.join(entry.parentPath, entry.name);
+        const info = await stat(full).catch(() => null);
+        if (info) yield { key: path.relative(root, full).split(path.sep).join('/'), size: info.size, lastModified: info.mtime };
+      }
+    },
+
     localPath(key) {
       return resolveKey(key);
     },

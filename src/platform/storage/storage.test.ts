@@ -215,6 +215,20 @@ describe.each(kinds)('$kind storage driver', ({ kind, setup }) => {
     expect((await listEverything()).filter((k) => k.startsWith(base))).toEqual([]);
   });
 
+  it('list yields every stored object with its size and time, and agrees with a raw listing', async () => {
+    const k = key('listed.txt');
+    const before = Date.now() - 5_000;
+    await driver.put(k, streamOf(Buffer.from('listed')));
+    const listed: { key: string; size: number; lastModified: Date }[] = [];
+    for await (const object of driver.list()) listed.push(object);
+    const mine = listed.find((o) => o.key === k);
+    expect(mine?.size).toBe(6);
+    expect(mine!.lastModified.getTime()).toBeGreaterThan(before);
+    const everything = new Set(await listEverything());
+    for (const object of listed) expect(everything.has(object.key), object.key).toBe(true);
+    await driver.delete(k);
+  });
+
   it('rejects a stream over maxBytes with ObjectTooLargeError and leaves nothing behind', async () => {
     const before = await listEverything();
     const k = key('too-big.bin');

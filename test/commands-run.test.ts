@@ -212,3 +212,30 @@ describe('more of the runner', () => {
     expect((await t.json('/api/v1/commands?limit=100', { key: t.otherApiKey })).body.total).toBe(0);
   });
 });
+
+describe('an earlier output read by a filter', () => {
+  it('is format-checked like an input: a playlist made by step 1 cannot be opened by movie= in step 2', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ffapi-chain-'));
+    await writeFile(path.join(dir, 'list.txt'), '#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n/etc/hostname\n#EXT-X-ENDLIST\n');
+    // A WAV whose samples are the playlist's bytes: ffprobe sees a WAV, so it passes as an input.
+    await promisify(execFile)('ffmpeg', ['-v', 'error', '-f', 'u8', '-ar', '8000', '-ac', '1', '-i', path.join(dir, 'list.txt'), '-c:a', 'pcm_u8', path.join(dir, 'carrier.wav')]);
+    const form = new FormData();
+    form.append('file', new Blob([await readFile(path.join(dir, 'carrier.wav'))]), 'carrier.wav');
+    const carrier = (await t.json('/api/v1/files/upload', { method: 'POST', body: form })).body.file_id;
+    await t.waitForFile(carrier);
+    const { status, body } = await post('/api/v1/run-chained-ffmpeg-commands', {
+      input_files: { in_a: carrier },
+      output_files: { out_pl: 'list.m3u8', out_b: 'b.wav' },
+      ffmpeg_commands: ['-i {{in_a}} -c copy -f u8 {{out_pl}}', '-f lavfi -i amovie={{out_pl}} -c:a pcm_s16le {{out_b}}'],
+    });
+    expect(status).toBe(200);
+    const command = await waitCommand(body.command_id);
+    expect(command).toMatchObject({ status: 'FAILED', error_status: 'INPUT_FORMAT_NOT_ALLOWED' });
+    expect(command.error_message).toMatch(/out_pl/);
+  });
+});

@@ -24,12 +24,17 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** Extra node flags for the server, e.g. `--heap-prof` when investigating memory. */
   nodeFlags?: string[];
+  /** Shared by several processes (API and workers on local storage); then not removed on stop. */
+  dataDir?: string;
+  apiKey?: string;
+  /** Worker processes serve no HTTP: wait for the log line instead of /readyz. */
+  role?: 'all' | 'api' | 'worker';
 }
 
 export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ffapi-bench-data-'));
+  const dataDir = opts.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'ffapi-bench-data-')));
   const port = await freePort();
-  const apiKey = `ffsk_${randomBytes(32).toString('hex')}`;
+  const apiKey = opts.apiKey ?? `ffsk_${randomBytes(32).toString('hex')}`;
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Inherited S3_* or DATABASE_URL would silently change what is measured.
   for (const name of Object.keys(env)) if (name.startsWith('S3_') || name === 'DATABASE_URL') delete env[name];
@@ -41,6 +46,7 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
     BOOTSTRAP_API_KEY: apiKey,
     MAX_FILE_BYTES: String(8 * 1024 ** 3),
     LOG_LEVEL: 'warn',
+    ROLE: opts.role ?? 'all',
     ...opts.env,
   });
   // Exactly what `npm start` runs, but node itself (no npm wrapper) so that child.pid is the server's pid.
@@ -60,10 +66,11 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     await stopChild(child);
-    await rm(dataDir, { recursive: true, force: true });
+    if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    await waitReady(url, child);
+    if (opts.role === 'worker') await waitSettled(child, 3_000);
+    else await waitReady(url, child);
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}\n--- server output ---\n${output.join('\n')}`, { cause: err });
@@ -80,6 +87,15 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs = 180_000):
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`the server was not ready within ${timeoutMs} ms`);
+}
+
+/** A worker has no HTTP port: give it a moment to start its queue, failing early if it exits. */
+async function waitSettled(child: ChildProcess, settleMs: number): Promise<void> {
+  const deadline = Date.now() + settleMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the worker exited (${child.exitCode ?? child.signalCode})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

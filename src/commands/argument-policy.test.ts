@@ -20,6 +20,14 @@ function refusal(command: string): AppError {
   throw new Error(`accepted: ${command}`);
 }
 
+describe('checkArguments cost', () => {
+  it('stays linear on long values (a 1 MB run of blanks is checked quickly, not in minutes)', () => {
+    const started = performance.now();
+    expect(() => check(`-i {{in_x}} -metadata:s:0 x=1 -title "${' '.repeat(1_000_000)}x" {{out_r}}`)).not.toThrow();
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
+
 describe('checkArguments refuses', () => {
   // [command, text the refusal must name: the offending argument, option or character]
   it.each([
@@ -122,6 +130,9 @@ describe('checkArguments refuses', () => {
     ['-i {{in_x}} -f null /dev/null {{out_r}}', '"/dev/null"'],
     ['-i {{in_x}} -passlogfile /tmp/pl {{out_r}}', '"/tmp/pl"'],
     ['-i {{in_x}} -hls_segment_filename /tmp/s%d.ts {{out_r}}', '"/tmp/s%d.ts"'],
+    // The lavfi input's own graph option is a filter graph too (a quote and a blank hid the path).
+    ['-f lavfi -graph "amovie=\'\' /etc/passwd:f=u8" -i x {{out_r}}', '"amovie=\'\' /etc/passwd:f=u8"'],
+    ['-f lavfi -dumpgraph 1 -i "anullsrc" {{out_r}}', '-dumpgraph'],
     // libx264 reads -x264-params as key=value pairs, trimming blanks and dropping backslashes.
     ["-i {{in_x}} -c:v libx264 -x264-params 'pass=1:stats= /var/tmp/x.log' {{out_r}}", '"pass=1:stats= /var/tmp/x.log"'],
     ["-i {{in_x}} -c:v libx264 -x264-params 'pass=1:stats=.\\./.\\./x.log' {{out_r}}", 'pass=1:stats='],

@@ -17,7 +17,7 @@ const FLAGS = set(`y n stdin hide_banner report ignore_unknown copy_unknown reca
   find_stream_info autorotate autoscale accurate_seek fix_sub_duration fix_sub_duration_heartbeat vn an
   sn dn psnr vstats qphist force_fps print_graphs display_hflip display_vflip auto_conversion_filters`);
 const FORBIDDEN: [string, string][] = [
-  ['filter_script filter_complex_script graph_file', 'reads a filter graph from a file'],
+  ['filter_script filter_complex_script graph_file dumpgraph', 'reads a filter graph from a file'],
   ['dump_attachment attach', 'reads or writes files outside the declared inputs and outputs'],
   ['report vstats vstats_file sdp_file stats_enc_pre stats_enc_post stats_mux_pre print_graphs_file', 'writes a log file'],
   ['protocol_whitelist protocol_blacklist', 'changes which protocols FFmpeg may use'],
@@ -29,7 +29,8 @@ const FORBIDDEN: [string, string][] = [
   ['stdin', 'reads standard input'],
 ];
 const FORBIDDEN_OPTIONS = new Map(FORBIDDEN.flatMap(([names, why]) => [...set(names)].map((n) => [n, why] as const)));
-const FILTER_GRAPH_OPTIONS = set('vf af filter filter_complex lavfi');
+// `graph` is the lavfi input's own filter graph option (-f lavfi -graph ...).
+const FILTER_GRAPH_OPTIONS = set('vf af filter filter_complex lavfi graph');
 // Options whose value FFmpeg opens as a file: only a placeholder or a plain name in the working directory.
 const FILE_OPTIONS = set(`passlogfile hls_segment_filename hls_fmp4_init_filename segment_list master_pl_name
   init_seg_name media_seg_name`);
@@ -121,7 +122,9 @@ const WS = ' \n\t\r';
 
 // FFmpeg reads many option values as key=value lists (av_dict_parse_string, e.g. -x264-params): it
 // drops backslashes and trims blanks around each piece, so `stats= /x` and `.\./` are paths too.
-const asFfmpegReadsIt = (value: string) => value.replace(/\\/g, '').replace(/\s*([=:,|;])\s*/g, '$1').trim();
+// Linear in the value's length: whitespace runs collapse first, so no pattern rescans a long run.
+const asFfmpegReadsIt = (value: string) =>
+  value.replace(/[\\'"]/g, '').replace(/\s+/g, ' ').replace(/ ?([=:,|;]) ?/g, '$1').trim();
 
 function pathProblem(value: string): string | undefined {
   return rawPathProblem(value) ?? rawPathProblem(asFfmpegReadsIt(value));
@@ -158,6 +161,8 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
     const key = exactPlaceholderKey(value);
     return key !== undefined && declared.has(key);
   };
+  // FFmpeg trims blanks around a filter's option values; so does this check.
+  const isFilterPlaceholder = (value: string) => isPlaceholder(value.trim());
 
   argv.forEach((arg, i) => {
     const undeclared = findPlaceholders(arg).find((key) => !declared.has(key));
@@ -184,7 +189,7 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
     if (name === 'i') {
       const referencing = format && REFERENCING_INPUT_FORMATS.has(format);
       if (referencing || !isPlaceholder(value)) {
-        refuse(i, referencing ? formatProblem(format as string) : format === 'lavfi' ? filterGraphProblem(value, isPlaceholder) : inputProblem(value));
+        refuse(i, referencing ? formatProblem(format as string) : format === 'lavfi' ? filterGraphProblem(value, isFilterPlaceholder) : inputProblem(value));
       }
       format = undefined;
     } else if (isPlaceholder(value)) {
@@ -193,7 +198,7 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
       format = value.toLowerCase();
       if (DENIED_FORMATS.has(format)) refuse(i, formatProblem(format));
     } else if (FILTER_GRAPH_OPTIONS.has(name)) {
-      refuse(i, filterGraphProblem(value, isPlaceholder));
+      refuse(i, filterGraphProblem(value, isFilterPlaceholder));
     } else if (FILE_OPTIONS.has(name)) {
       refuse(i, pathProblem(value) ?? schemeProblem(value) ?? (SCRATCH_NAME.test(value) ? undefined : 'must be a placeholder or a plain file name'));
     } else if (!TEXT_OPTIONS.has(name)) {

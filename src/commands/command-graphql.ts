@@ -100,7 +100,7 @@ export function specFromInput(
     outputFiles: parsed.data.outputFiles,
     commands,
     metadata: parsed.data.metadata ?? null,
-    webhookUrl: input.webhookUrl ?? null,
+    webhookUrl: input.webhookUrl || null,
     maxRunSeconds: input.maxCommandRunSeconds ?? null,
   };
 }

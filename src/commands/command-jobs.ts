@@ -3,9 +3,8 @@ import { z } from 'zod';
 import type { Deps } from '../platform/context.ts';
 import { defineJob, type JobWorker } from '../platform/queue.ts';
 import { resolveSandbox } from './sandbox/index.ts';
-import { transitionCommand } from './command-status.ts';
 import { runCommand } from './command-runner.ts';
-import { afterCommandEnded } from './command-finish.ts';
+import { finishCommand } from './command-finish.ts';
 
 const commandPayload = z.object({ commandId: z.uuid() });
 type CommandPayload = z.infer<typeof commandPayload>;
@@ -39,6 +38,7 @@ export function commandJobWorkers(deps: Deps): JobWorker<CommandPayload>[] {
     {
       definition: runCommandJob,
       concurrency: deps.config.workerConcurrency,
+      long: true,
       handle: async ({ commandId }, job: Job<unknown>) => {
         sandbox ??= resolveSandbox(deps.config.sandbox, deps.log, { ffmpegPath: deps.media.ffmpeg });
         await runCommand(deps, await sandbox, commandId, job, runCommandJob.options.retryLimit ?? 0);
@@ -47,13 +47,12 @@ export function commandJobWorkers(deps: Deps): JobWorker<CommandPayload>[] {
     {
       definition: commandDeadLetterJob,
       handle: async ({ commandId }) => {
-        const ended = await transitionCommand(deps, commandId, ['QUEUED', 'PROCESSING'], {
+        await finishCommand(deps, commandId, {
           status: 'FAILED',
           errorStatus: 'WORKER_LOST',
           errorMessage: 'The command stopped and did not finish after every retry.',
           completedAt: new Date(),
         });
-        if (ended) await afterCommandEnded(deps, commandId);
       },
     },
   ];

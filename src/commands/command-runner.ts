@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Job } from 'pg-boss';
@@ -9,7 +9,7 @@ import { OutboundError } from '../platform/outbound/index.ts';
 import { splitCommandLine } from './command-line.ts';
 import { fetchInput, localInputName, resolveInput, type InputSource } from './command-inputs.ts';
 import { CommandFailure } from './command-failure.ts';
-import { afterCommandEnded } from './command-finish.ts';
+import { finishCommand } from './command-finish.ts';
 import { removeOutputs, storeOutputs } from './command-outputs.ts';
 import { createProgressReporter } from './command-progress.ts';
 import { TERMINAL_COMMAND_STATUSES, transitionCommand } from './command-status.ts';
@@ -31,7 +31,8 @@ export async function runCommand(deps: Deps, sandbox: 'bwrap' | 'none', commandI
   const command = await deps.db.command.findUnique({ where: { id: commandId } });
   if (!command || TERMINAL_COMMAND_STATUSES.has(command.status)) return;
   const startedAt = new Date();
-  await transitionCommand(deps, commandId, ['QUEUED', 'PROCESSING'], { status: 'PROCESSING', startedAt, progress: 0 });
+  const started = await transitionCommand(deps, commandId, ['QUEUED', 'PROCESSING'], { status: 'PROCESSING', startedAt, progress: 0 });
+  if (!started) return; // ended meanwhile (dead-letter handler, sweep)
   await removeOutputs(deps, commandId); // left by an attempt whose worker died
   const workDir = path.join(deps.config.dataDir, 'work', `${commandId}-${job.retryCount}`);
   await rm(workDir, { recursive: true, force: true });
@@ -54,16 +55,16 @@ export async function runCommand(deps: Deps, sandbox: 'bwrap' | 'none', commandI
     outcome = err instanceof CommandFailure ? err : unexpected(deps, commandId, err);
   }
   await rm(workDir, { recursive: true, force: true });
+  // A failed command keeps no outputs, not even those stored before the failure.
+  if (outcome instanceof CommandFailure) await removeOutputs(deps, commandId);
   const timings = { completedAt: new Date(), totalProcessingSeconds: (Date.now() - startedAt.getTime()) / 1000 };
-  await transitionCommand(
+  await finishCommand(
     deps,
     commandId,
-    ['PROCESSING'],
     outcome instanceof CommandFailure
       ? { status: 'FAILED', errorStatus: outcome.status, errorMessage: outcome.message, ...timings }
       : { status: 'SUCCESS', progress: 100, ffmpegRunSeconds: outcome.ffmpegSeconds, ...timings },
   );
-  await afterCommandEnded(deps, commandId);
 }
 
 function unexpected(deps: Deps, commandId: string, err: unknown): CommandFailure {
@@ -98,6 +99,14 @@ async function execute(deps: Deps, sandbox: 'bwrap' | 'none', command: Command, 
   const deadline = Date.now() + command.maxRunSeconds * 1000;
   let ffmpegSeconds = 0;
   for (const [index, step] of steps.entries()) {
+    // An output of an earlier step can be read by a filter (movie=) that opens files itself, past
+    // -format_whitelist: it gets the same format check as the inputs.
+    await Promise.all(
+      Object.entries(request.output_files).map(async ([key, name]) => {
+        const file = path.join(workDir, name);
+        if (index > 0 && (await stat(file).catch(() => null))) await assertAllowedFormat(deps.media.ffprobe, file, key, formats);
+      }),
+    );
     const args = withFormatWhitelist(splitCommandLine(step).map((arg) => substitutePlaceholders(arg, names)), formats);
     const result = await runFfmpeg({
       ffmpegPath: deps.media.ffmpeg,
@@ -116,6 +125,12 @@ async function execute(deps: Deps, sandbox: 'bwrap' | 'none', command: Command, 
     deps.metrics.ffmpegSeconds.inc({ result: result.timedOut ? 'timeout' : result.exitCode === 0 ? 'ok' : 'error' }, result.durationMs / 1000);
     if (result.timedOut) {
       throw new CommandFailure('TIMEOUT', `FFmpeg ran longer than max_command_run_seconds (${command.maxRunSeconds} s) and was stopped.`);
+    }
+    if (result.signal === 'SIGXCPU') {
+      throw new CommandFailure('TIMEOUT', `FFmpeg used more CPU time than max_command_run_seconds allows and was stopped.`);
+    }
+    if (result.signal === 'SIGXFSZ') {
+      throw new CommandFailure('OUTPUT_TOO_LARGE', `FFmpeg wrote a file larger than ${deps.config.maxFileBytes} bytes and was stopped.`);
     }
     if (result.exitCode !== 0) {
       const which = steps.length > 1 ? `command ${index + 1} of ${steps.length}` : 'FFmpeg';

@@ -3,26 +3,30 @@ import { z } from 'zod';
 // Request shapes. zod checks types only (a wrong shape is 400 INVALID_REQUEST); what a well-formed
 // request may contain (aliases, placeholders, names, limits) is checked by command-validation (422).
 const metadataValue = z.union([z.string(), z.number(), z.boolean()]);
-const fileMap = z.record(z.string(), z.string());
+const MAX_FILES = 50;
+const fileMap = z
+  .record(z.string().max(100), z.string().max(8192))
+  .refine((files) => Object.keys(files).length <= MAX_FILES, `at most ${MAX_FILES} entries`);
+const commandText = z.string().max(64 * 1024);
 
 export const commandFields = {
   input_files: fileMap.describe('in_<name>: an http(s) URL, a storage_url of this service, or a file_id'),
   output_files: fileMap.describe('out_<name>: a bare output file name with an extension'),
   metadata: z.record(z.string(), metadataValue).nullish().describe('At most 10 keys; string, number or boolean values'),
-  webhook_url: z.string().nullish().describe('POSTed when the command ends; else the account webhook'),
+  webhook_url: z.string().max(8192).nullish().describe('POSTed when the command ends; else the account webhook'),
   max_command_run_seconds: z.number().int().nullish().describe('Wall-clock limit (default 300)'),
 };
 
 export const singleCommandBody = z.object({
   ...commandFields,
-  ffmpeg_command: z.string().describe('FFmpeg arguments with {{in_x}}/{{out_x}} placeholders; a leading "ffmpeg" is optional'),
+  ffmpeg_command: commandText.describe('FFmpeg arguments with {{in_x}}/{{out_x}} placeholders; a leading "ffmpeg" is optional'),
 });
 export const chainedCommandBody = z.object({
   ...commandFields,
-  ffmpeg_commands: z.array(z.string()).describe('1–10 commands run in order in one working directory'),
+  ffmpeg_commands: z.array(commandText).max(100).describe('1–10 commands run in order in one working directory'),
 });
 export const multipleCommandBody = z.object({
-  commands: z.array(singleCommandBody).describe('1–10 independent commands run in parallel'),
+  commands: z.array(singleCommandBody).max(100).describe('1–10 independent commands run in parallel'),
 });
 
 export type SingleCommandBody = z.infer<typeof singleCommandBody>;
@@ -49,7 +53,7 @@ export function specFromSingle(body: SingleCommandBody, type: CommandKind = 'FFM
     outputFiles: body.output_files,
     commands: [body.ffmpeg_command],
     metadata: body.metadata ?? null,
-    webhookUrl: body.webhook_url ?? null,
+    webhookUrl: body.webhook_url || null, // "" is no webhook URL (the account's applies)
     maxRunSeconds: body.max_command_run_seconds ?? null,
   };
 }

@@ -10,6 +10,13 @@ export function createErrorMasker(log: Logger) {
     // By name, not instanceof: graphql ships CJS and ESM builds, and errors made by the executor may
     // come from the other copy.
     const graphqlError = error instanceof Error && error.name === 'GraphQLError' ? (error as GraphQLError) : undefined;
+    // A variable of the wrong type arrives as a GraphQLError wrapping a GraphQLError; a GET with
+    // variables that are not JSON as a bare SyntaxError. Both are the client's mistakes.
+    const inner = graphqlError?.originalError;
+    if (inner instanceof Error && inner.name === 'GraphQLError') return maskError(inner);
+    if (!graphqlError && error instanceof SyntaxError) {
+      return new GraphQLError(`Malformed request: ${error.message}`, { extensions: { code: 'INVALID_REQUEST', http: { status: 400 } } });
+    }
     const original = asAppError(graphqlError?.originalError ?? error);
     if (original instanceof AppError) {
       const retryAfter = retryAfterOf(original);

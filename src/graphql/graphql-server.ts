@@ -7,21 +7,22 @@ import type { Authorize } from '../accounts/authenticator.ts';
 import type { Deps } from '../platform/context.ts';
 import type { GraphQLContext } from './builder.ts';
 import { createErrorMasker } from './error-mask.ts';
+import { useRequestGuards } from './request-guards.ts';
 import { schema } from './schema.ts';
 
 export interface ServerContext {
   req: IncomingMessage;
   res: ServerResponse;
   requestId: string;
-  /** Set when the multipart body was already parsed by graphql-upload-minimal (streaming uploads). */
-  uploadParams?: unknown;
+  /** The POST body already read by readGraphQLBody (size-capped JSON, or streamed multipart). */
+  bodyParams?: unknown;
 }
 
-// Yoga's own multipart parser buffers whole files; ours streams, so hand yoga the parsed params.
-const useStreamedUploads = (): Plugin<ServerContext> => ({
+// The body was read before yoga (see readGraphQLBody): hand yoga the parsed params.
+const usePreparsedBody = (): Plugin<ServerContext> => ({
   onRequestParse({ serverContext, setRequestParser }) {
-    const params = (serverContext as unknown as ServerContext | undefined)?.uploadParams;
-    if (params) setRequestParser(() => params as never);
+    const params = (serverContext as unknown as ServerContext | undefined)?.bodyParams;
+    if (params !== undefined) setRequestParser(() => params as never);
   },
 });
 
@@ -45,7 +46,7 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
     multipart: false,
     maskedErrors: { maskError: createErrorMasker(deps.log) },
     logging: false,
-    plugins: [useStreamedUploads()],
+    plugins: [usePreparsedBody(), useRequestGuards()],
     context: ({ request, requestId }) => contextFor(request.headers.get('x-api-key'), requestId),
   });
 

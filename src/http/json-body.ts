@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { AppError, invalidRequest } from '../platform/errors.ts';
+import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '../platform/text.ts';
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
@@ -9,11 +10,15 @@ export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_JSON_BOD
 }
 
 export function parseJson(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw invalidRequest('The request body is not valid JSON.');
   }
+  const bad = findUnstorableText(value);
+  if (bad) throw invalidRequest(UNSTORABLE_TEXT_MESSAGE, [{ loc: ['body', ...bad], msg: UNSTORABLE_TEXT_MESSAGE, type: 'value_error' }]);
+  return value;
 }
 
 /** The raw text of a JSON request body (the caller parses it), with the same checks. */

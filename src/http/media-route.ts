@@ -17,10 +17,11 @@ const MEDIA_PATH = /^\/media\/([^/]+)\/([^/]+)\/([^/]+)$/;
 export async function handleMedia(deps: Deps, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) {
   try {
     const match = MEDIA_PATH.exec(url.pathname);
-    const [, fileId = '', token = ''] = match ?? [];
+    const [, fileId = '', token = '', name = ''] = match ?? [];
     if (!match || !isUuid(fileId) || !deps.signer.verify(fileId, token)) throw notFound('File');
     const file = await deps.db.file.findUnique({ where: { id: fileId } });
     if (!file || file.isDeleted || file.status !== 'STORED' || !file.storageKey) throw notFound('File');
+    if (safeDecode(name) !== file.filename) throw notFound('File');
 
     const presigned = await deps.storage.presignGet(file.storageKey, {
       expiresInSeconds: DOWNLOAD_URL_TTL_SECONDS,
@@ -73,4 +74,12 @@ export async function handleMedia(deps: Deps, req: IncomingMessage, res: ServerR
 /** Media a browser may show in place; anything else (HTML, SVG, text, ...) is a download. */
 function isInlineSafe(mimeType: string | null): boolean {
   return /^(video|audio)\//.test(mimeType ?? '') || /^image\/(png|jpeg|gif|webp|avif|bmp)$/.test(mimeType ?? '');
+}
+
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }

@@ -25,3 +25,11 @@ export function sendError(res: ServerResponse, err: unknown, requestId: string, 
   const headers: Record<string, string> = res.req && !res.req.readableEnded ? { connection: 'close', ...errorHeaders } : errorHeaders;
   sendJson(res, status, body, headers);
 }
+
+/** The same error as a GraphQL response (`errors[].extensions.code`), for a /graphql request refused before execution. */
+export function sendGraphQLError(res: ServerResponse, err: unknown, requestId: string, log: Logger): void {
+  const { status, body, headers } = toHttpError(err, requestId);
+  if (status === 500) log.error({ err, requestId }, 'request failed');
+  const extensions = { code: body.error, request_id: requestId, ...(body.detail ? { detail: body.detail } : {}) };
+  sendJson(res, status, { errors: [{ message: body.message, extensions }] }, headers);
+}

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { processRequest } from 'graphql-upload-minimal';
 import type { Authorize } from '../accounts/authenticator.ts';
 import { createGraphQL } from '../graphql/graphql-server.ts';
+import { readGraphQLBody } from '../graphql/request-guards.ts';
 import type { Deps } from '../platform/context.ts';
 import { AppError, type ErrorCode } from '../platform/errors.ts';
 import { serveDocs } from './docs-page.ts';
 import { handleMedia } from './media-route.ts';
 import { buildOpenApi } from './openapi.ts';
-import { sendError, sendJson } from './respond.ts';
+import { sendError, sendGraphQLError, sendJson } from './respond.ts';
 import { createRestHandler } from './rest-adapter.ts';
 import { restRoutes } from './routes.ts';
 
@@ -42,11 +42,14 @@ export function createHttpServer(deps: Deps, authorize: Authorize, version: stri
     try {
       if (path === '/graphql' || path.startsWith('/graphql/')) {
         deps.metrics.labelRoute(res, '/graphql');
-        let uploadParams: unknown;
-        if (req.method === 'POST' && /^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) {
-          uploadParams = await processRequest(req, res, { maxFileSize: deps.config.maxFileBytes + 1, maxFiles: 1 });
+        let bodyParams: unknown;
+        try {
+          bodyParams = await readGraphQLBody(req, res, deps.config.maxFileBytes);
+        } catch (err) {
+          sendGraphQLError(res, toAppError(err), requestId, deps.log);
+          return;
         }
-        await yoga(req, res, { req, res, requestId, uploadParams });
+        await yoga(req, res, { req, res, requestId, bodyParams });
       } else if (path.startsWith('/api/')) {
         await rest(req, res, url, requestId);
       } else if (path.startsWith('/media/') && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -68,6 +71,19 @@ export function createHttpServer(deps: Deps, authorize: Authorize, version: stri
     } catch (err) {
       sendError(res, toAppError(err), requestId, deps.log);
     }
+  });
+  // Requests Node refuses before the app sees them (bad framing, oversized headers) still get the
+  // documented error body.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify({
+      error: 'INVALID_REQUEST',
+      message: tooLarge ? 'The request headers are too large.' : 'The request could not be read as HTTP.',
+      request_id: randomUUID(),
+    });
+    const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
   attachWebSocket(server);
   return server;

@@ -1,8 +1,7 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { afterCommandEnded } from '../commands/command-finish.ts';
-import { transitionCommand } from '../commands/command-status.ts';
+import { finishCommand } from '../commands/command-finish.ts';
 import { failFile } from '../files/file-status.ts';
 import type { Deps } from '../platform/context.ts';
 import { defineJob, type JobWorker } from '../platform/queue.ts';
@@ -60,16 +59,13 @@ export async function sweep(deps: Deps, now = Date.now()): Promise<SweepReport> 
   for (const command of running) {
     const deadline = (command.startedAt?.getTime() ?? now) + command.maxRunSeconds * 1000 + 2 * HOUR_MS;
     if (deadline > now) continue;
-    const ended = await transitionCommand(deps, command.id, ['PROCESSING'], {
+    const ended = await finishCommand(deps, command.id, {
       status: 'FAILED',
       errorStatus: 'WORKER_LOST',
       errorMessage: 'The command stopped without finishing.',
       completedAt: new Date(now),
     });
-    if (ended) {
-      report.stuckCommands++;
-      await afterCommandEnded(deps, command.id);
-    }
+    if (ended) report.stuckCommands++;
   }
 
   report.workDirs = await sweepWorkDirs(deps, now);

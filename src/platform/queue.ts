@@ -13,6 +13,12 @@ export interface JobDefinition<T = unknown> {
 export interface JobWorker<T = unknown> {
   definition: JobDefinition<T>;
   concurrency?: number;
+  /**
+   * Long jobs (commands) take one job per fetch on `concurrency` loops. Short ones (the default)
+   * fetch up to `concurrency` at once and fetch again at once while a backlog lasts: a pg-boss loop
+   * that fetched one job otherwise waits out its polling interval before the next.
+   */
+  long?: boolean;
   handle(data: T, job: Job<unknown>): Promise<void>;
 }
 
@@ -59,23 +65,37 @@ export async function startQueue(databaseUrl: string, definitions: JobDefinition
     async work(workers, onOutcome) {
       for (const worker of workers as JobWorker<unknown>[]) {
         const { definition } = worker;
-        const options = { localConcurrency: worker.concurrency ?? 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 2 };
-        await boss.work(definition.name, options, async ([job]) => {
-          if (!job) return;
+        const concurrency = worker.concurrency ?? 1;
+        const run = async (job: Job<unknown>): Promise<'completed' | 'failed'> => {
           const parsed = definition.payload.safeParse(job.data);
           if (!parsed.success) {
             // A payload that cannot be read never becomes readable by retrying.
             log.error({ queue: definition.name, jobId: job.id, issues: parsed.error.issues }, 'dropping malformed job');
-            return;
+            return 'completed';
           }
           try {
             await worker.handle(parsed.data, job);
             onOutcome?.(definition.name, 'completed');
+            return 'completed';
           } catch (err) {
             onOutcome?.(definition.name, 'failed');
-            throw err;
+            log.warn({ err, queue: definition.name, jobId: job.id }, 'job failed; the queue retries it');
+            return 'failed';
           }
-        });
+        };
+        const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 2 };
+        if (worker.long) {
+          await boss.work(definition.name, { ...polling, localConcurrency: concurrency }, async ([job]) => {
+            if (job && (await run(job)) === 'failed') throw new Error(`job ${job.id} failed`);
+          });
+        } else {
+          await boss.work(
+            definition.name,
+            // At least two: pg-boss bursts only when a fetch comes back full and the batch holds more than one.
+            { ...polling, batchSize: Math.max(2, concurrency), burstWhenBatchFull: true, perJobResults: true },
+            async (jobs) => Promise.all(jobs.map(async (job) => ({ id: job.id, status: await run(job) }))),
+          );
+        }
       }
     },
     async schedule(def, cron) {

@@ -148,5 +148,5 @@ export async function executePreset(
   ];
   if (problems.length) throw validationError(`input_files must have exactly the keys ${preset.inputFileKeys.join(', ')}`, problems);
   const spec = specOf(toInput(preset), input.inputFiles);
-  return submitCommand(ctx, { ...spec, metadata: input.metadata ?? spec.metadata, webhookUrl: input.webhookUrl ?? null });
+  return submitCommand(ctx, { ...spec, metadata: input.metadata ?? spec.metadata, webhookUrl: input.webhookUrl || null });
 }

@@ -20,11 +20,33 @@ export function sendError(res: ServerResponse, err: unknown, requestId: string, 
     res.destroy();
     return;
   }
-  // When the request body was not read to the end (an upload refused midway), close the connection
-  // after answering rather than leave unread bytes on it.
-  const headers: Record<string, string> = res.req && !res.req.readableEnded ? { connection: 'close', ...errorHeaders } : errorHeaders;
-  sendJson(res, status, body, headers);
+  const req = res.req;
+  if (!req || req.readableEnded || req.destroyed) {
+    sendJson(res, status, body, errorHeaders);
+    return;
+  }
+  // The body was not read to the end (refused before or during an upload). A client still sending
+  // would see a reset instead of this answer, so read a small remainder first; past that, answer
+  // and close the connection rather than take a whole large upload just to throw it away.
+  let drained = 0;
+  const answer = (close: boolean) => {
+    if (res.headersSent) return;
+    req.off('data', count);
+    sendJson(res, status, body, close ? { connection: 'close', ...errorHeaders } : errorHeaders);
+  };
+  const count = (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_LIMIT_BYTES) answer(true);
+  };
+  req.on('data', count);
+  req.once('end', () => answer(false));
+  req.once('error', () => answer(true));
+  setTimeout(() => answer(true), DRAIN_LIMIT_MS).unref();
+  req.resume();
 }
+
+const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
+const DRAIN_LIMIT_MS = 2_000;
 
 /** The same error as a GraphQL response (`errors[].extensions.code`), for a /graphql request refused before execution. */
 export function sendGraphQLError(res: ServerResponse, err: unknown, requestId: string, log: Logger): void {

@@ -85,7 +85,10 @@ export async function startQueue(databaseUrl: string, definitions: JobDefinition
         };
         const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 2 };
         if (worker.long) {
-          await boss.work(definition.name, { ...polling, localConcurrency: concurrency }, async ([job]) => {
+          // A loop that finished a job waits out this interval before fetching again (unless a new
+          // job's NOTIFY wakes it): short, so that a backlog drains at the speed of the jobs.
+          const longPolling = { pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 0.5 };
+          await boss.work(definition.name, { ...longPolling, localConcurrency: concurrency }, async ([job]) => {
             if (job && (await run(job)) === 'failed') throw new Error(`job ${job.id} failed`);
           });
         } else {

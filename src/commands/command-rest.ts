@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { File } from '../generated/prisma/client.ts';
 import { fileToRest, restFileSchema } from '../files/file-rest.ts';
 import type { Deps } from '../platform/context.ts';
+import { metadataSchema } from './command-spec.ts';
 import type { CommandWithOutputs } from './command-service.ts';
 
 /** The Command as RenderIO's REST API shows it (also the `data` of a webhook). */
@@ -35,7 +36,7 @@ export const restCommandSchema = z.object({
   progress: z.number().nullable().describe('Percent done while PROCESSING (coarse); 100 at SUCCESS'),
   total_processing_seconds: z.number().nullable(),
   ffmpeg_command_run_seconds: z.number().nullable(),
-  metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).nullable(),
+  metadata: metadataSchema.nullable(),
   error_status: z.string().nullable().describe('FFMPEG_ERROR, TIMEOUT, UNREACHABLE_INPUT_FILE, OUTPUT_MISSING, ...'),
   error_message: z.string().nullable().describe("For FFMPEG_ERROR, the tail of FFmpeg's stderr"),
   output_files: z.record(z.string(), restFileSchema).describe('out_x: the stored output File'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute, type RestRoute } from '../http/rest-route.ts';
+import { defineRoute, pageQuery, type RestRoute } from '../http/rest-route.ts';
 import { commandToRest, restCommandSchema } from './command-rest.ts';
 import { deleteCommandFiles, listCommands, submitCommand, submitCommands, waitForCommand } from './command-service.ts';
 import { chainedCommandBody, multipleCommandBody, singleCommandBody, specFromChained, specFromSingle } from './command-spec.ts';
@@ -68,9 +68,7 @@ export const commandRoutes: RestRoute[] = [
     operationId: 'listCommands',
     summary: 'List commands, newest first',
     tag: 'Commands',
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(100).default(50),
-      offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
+    query: pageQuery.extend({
       status: z.enum(['QUEUED', 'PROCESSING', 'SUCCESS', 'FAILED']).optional(),
     }),
     response: {

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 // Request shapes. zod checks types only (a wrong shape is 400 INVALID_REQUEST); what a well-formed
 // request may contain (aliases, placeholders, names, limits) is checked by command-validation (422).
-const metadataValue = z.union([z.string(), z.number(), z.boolean()]);
+/** Command and preset metadata: string, number or boolean values (at most 10 keys, checked later). */
+export const metadataSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 const MAX_FILES = 50;
 const fileMap = z
   .record(z.string().max(100), z.string().max(8192))
@@ -12,7 +13,7 @@ const commandText = z.string().max(64 * 1024);
 export const commandFields = {
   input_files: fileMap.describe('in_<name>: an http(s) URL, a storage_url of this service, or a file_id'),
   output_files: fileMap.describe('out_<name>: a bare output file name with an extension'),
-  metadata: z.record(z.string(), metadataValue).nullish().describe('At most 10 keys; string, number or boolean values'),
+  metadata: metadataSchema.nullish().describe('At most 10 keys; string, number or boolean values'),
   webhook_url: z.string().max(8192).nullish().describe('POSTed when the command ends; else the account webhook'),
   max_command_run_seconds: z.number().int().nullish().describe('Wall-clock limit (default 300)'),
 };

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { readMultipart } from '../http/multipart.ts';
-import { defineRoute, type RestRoute } from '../http/rest-route.ts';
+import { defineRoute, pageQuery, type RestRoute } from '../http/rest-route.ts';
 import { invalidRequest, validationError } from '../platform/errors.ts';
 import type { ServiceContext } from '../platform/context.ts';
 import { deleteFile, discardUpload, downloadUrl, getFile, listFiles, storeFileFromUrl, uploadFile } from './files-service.ts';
@@ -83,10 +83,7 @@ export const fileRoutes: RestRoute[] = [
     operationId: 'listFiles',
     summary: 'List files, newest first (deleted files excluded)',
     tag: 'Files',
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(100).default(50),
-      offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
-    }),
+    query: pageQuery,
     response: {
       status: 200,
       description: 'One page of files.',

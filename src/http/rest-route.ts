@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ServiceContext } from '../platform/context.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -44,3 +44,9 @@ export interface RestRoute<P = any, Q = any, B = any> {
 export function defineRoute<P, Q, B>(route: RestRoute<P, Q, B>): RestRoute<P, Q, B> {
   return route;
 }
+
+/** `limit` (1–100, default 50) and `offset` (default 0), as every list route of API.md takes them. */
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
+});

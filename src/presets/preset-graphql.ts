@@ -3,6 +3,7 @@ import { pageArgs } from '../files/file-graphql.ts';
 import { builder } from '../graphql/builder.ts';
 import { requireService } from '../graphql/service-context.ts';
 import { getCommand } from '../commands/command-service.ts';
+import { metadataSchema } from '../commands/command-spec.ts';
 import { invalidRequest } from '../platform/errors.ts';
 import { createPreset, deletePreset, executePreset, getPreset, listPresets, updatePreset, type PresetInput } from './preset-service.ts';
 
@@ -60,7 +61,7 @@ const jsonFields = z.object({
   name: z.string().optional(),
   inputFileKeys: z.array(z.string()).optional(),
   outputFileDefinitions: z.record(z.string(), z.string()).optional(),
-  metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).nullish(),
+  metadata: metadataSchema.nullish(),
 });
 
 function toPresetInput(input: Record<string, unknown>): Partial<PresetInput> {
@@ -111,7 +112,7 @@ builder.mutationFields((t) => ({
       const service = requireService(ctx);
       const parsed = z.object({
         inputFiles: z.record(z.string(), z.string()),
-        metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).nullish(),
+        metadata: metadataSchema.nullish(),
       }).safeParse(args);
       if (!parsed.success) throw invalidRequest(`${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
       const id = await executePreset(service, String(args.presetId), { ...parsed.data, webhookUrl: args.webhookUrl });

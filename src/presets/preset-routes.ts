@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { Preset } from '../generated/prisma/client.ts';
-import { defineRoute, type RestRoute } from '../http/rest-route.ts';
+import { metadataSchema } from '../commands/command-spec.ts';
+import { defineRoute, pageQuery, type RestRoute } from '../http/rest-route.ts';
 import { createPreset, deletePreset, executePreset, getPreset, listPresets, updatePreset, type PresetInput } from './preset-service.ts';
 
-const metadata = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+const metadata = metadataSchema;
 const presetFields = {
   name: z.string(),
   description: z.string().nullish(),
@@ -80,10 +81,7 @@ export const presetRoutes: RestRoute[] = [
     operationId: 'listPresets',
     summary: 'List presets, newest first',
     tag: 'Presets',
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(100).default(50),
-      offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
-    }),
+    query: pageQuery,
     response: {
       status: 200,
       description: 'One page of presets.',

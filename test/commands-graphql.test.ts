@@ -1,5 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './gql/index.ts';
@@ -85,10 +84,7 @@ let clipId: string;
 
 beforeAll(async () => {
   [t, media, receiver] = await Promise.all([startTestApp({ env: { WORKER_CONCURRENCY: '3' } }), makeMedia(), startFixtureServer()]);
-  const form = new FormData();
-  form.append('file', new Blob([await readFile(media.mp4)]), 'clip.mp4');
-  clipId = (await t.json('/api/v1/files/upload', { method: 'POST', body: form })).body.file_id;
-  await t.waitForFile(clipId);
+  clipId = (await t.uploadAndWait(media.mp4)).file_id;
 });
 afterAll(async () => {
   await Promise.all([t?.stop(), receiver?.close()]);

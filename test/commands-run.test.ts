@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { startFixtureServer, type FixtureServer } from './support/http-fixture.ts';
@@ -13,10 +12,8 @@ let clip: any;
 beforeAll(async () => {
   [t, media, origin] = await Promise.all([startTestApp({ env: { WORKER_CONCURRENCY: '3' } }), makeMedia(), startFixtureServer()]);
   origin.file('/clip.mp4', media.mp4, 'video/mp4');
-  const form = new FormData();
-  form.append('file', new Blob([await readFile(media.mp4)]), 'clip.mp4');
-  clipId = (await t.json('/api/v1/files/upload', { method: 'POST', body: form })).body.file_id;
-  clip = await t.waitForFile(clipId);
+  clip = await t.uploadAndWait(media.mp4);
+  clipId = clip.file_id;
 });
 afterAll(async () => {
   await Promise.all([t?.stop(), origin?.close()]);
@@ -224,10 +221,7 @@ describe('an earlier output read by a filter', () => {
     await writeFile(path.join(dir, 'list.txt'), '#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n/etc/hostname\n#EXT-X-ENDLIST\n');
     // A WAV whose samples are the playlist's bytes: ffprobe sees a WAV, so it passes as an input.
     await promisify(execFile)('ffmpeg', ['-v', 'error', '-f', 'u8', '-ar', '8000', '-ac', '1', '-i', path.join(dir, 'list.txt'), '-c:a', 'pcm_u8', path.join(dir, 'carrier.wav')]);
-    const form = new FormData();
-    form.append('file', new Blob([await readFile(path.join(dir, 'carrier.wav'))]), 'carrier.wav');
-    const carrier = (await t.json('/api/v1/files/upload', { method: 'POST', body: form })).body.file_id;
-    await t.waitForFile(carrier);
+    const carrier = (await t.uploadAndWait(path.join(dir, 'carrier.wav'))).file_id;
     const { status, body } = await post('/api/v1/run-chained-ffmpeg-commands', {
       input_files: { in_a: carrier },
       output_files: { out_pl: 'list.m3u8', out_b: 'b.wav' },

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './gql/index.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
@@ -17,10 +16,7 @@ let clipId: string;
 beforeAll(async () => {
   const media = await makeMedia();
   t = await startTestApp({ env: { WORKER_CONCURRENCY: '1' } });
-  const form = new FormData();
-  form.append('file', new Blob([await readFile(media.mp4)]), 'clip.mp4');
-  clipId = (await t.json('/api/v1/files/upload', { method: 'POST', body: form })).body.file_id;
-  await t.waitForFile(clipId);
+  clipId = (await t.uploadAndWait(media.mp4)).file_id;
 });
 afterAll(async () => {
   await t?.stop();

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createApiKey } from '../../src/accounts/accounts-service.ts';
@@ -20,6 +20,8 @@ export interface TestApp {
   json<T = any>(pathname: string, init?: RequestInit & { key?: string | null }): Promise<{ status: number; body: T; headers: Headers }>;
   graphql<T = any>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<{ status: number; data?: T; errors?: any[] }>;
   waitForFile(fileId: string, key?: string, timeoutMs?: number): Promise<any>;
+  /** Uploads a file from disk and waits until it is STORED (or FAILED); returns it as GET shows it. */
+  uploadAndWait(file: string, name?: string): Promise<any>;
   stop(): Promise<void>;
 }
 
@@ -72,6 +74,14 @@ export async function startTestApp(opts: { s3?: TestS3; env?: Record<string, str
     }
   };
 
+  const uploadAndWait: TestApp['uploadAndWait'] = async (file, name = path.basename(file)) => {
+    const form = new FormData();
+    form.append('file', new Blob([await readFile(file)]), name);
+    const { status, body } = await json('/api/v1/files/upload', { method: 'POST', body: form });
+    if (status !== 200) throw new Error(`upload of ${name}: ${status} ${JSON.stringify(body)}`);
+    return waitForFile(body.file_id);
+  };
+
   return {
     app,
     url: app.url,
@@ -83,6 +93,7 @@ export async function startTestApp(opts: { s3?: TestS3; env?: Record<string, str
     json,
     graphql,
     waitForFile,
+    uploadAndWait,
     async stop() {
       await app.stop();
       await database.drop();

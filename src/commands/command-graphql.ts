@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FileRef } from '../files/file-graphql.ts';
+// Also registers the File type, which the fields below extend.
 import { pageArgs } from '../files/file-graphql.ts';
 import { builder } from '../graphql/builder.ts';
 import { requireService } from '../graphql/service-context.ts';
@@ -38,7 +38,6 @@ builder.prismaObjectField('File', 'outputAlias', (t) =>
   t.exposeString('outputAlias', { nullable: true, description: 'For a command output: its out_x key' }),
 );
 builder.prismaObjectField('File', 'command', (t) => t.relation('command', { nullable: true }));
-void FileRef;
 
 const CommandPage = builder
   .objectRef<Awaited<ReturnType<typeof listCommands>>>('CommandPage')

@@ -2,6 +2,7 @@ import { GraphQLUpload } from 'graphql-upload-minimal';
 import type { File } from '../generated/prisma/client.ts';
 import { builder } from '../graphql/builder.ts';
 import { requireService } from '../graphql/service-context.ts';
+import { pageQuery } from '../http/rest-route.ts';
 import { detachableStream } from '../http/upload-stream.ts';
 import { invalidRequest } from '../platform/errors.ts';
 import { ObjectTooLargeError } from '../platform/storage/index.ts';
@@ -62,10 +63,14 @@ const DeleteFileResult = builder.objectRef<{ deleted: true; fileId: string }>('D
   fields: (t) => ({ deleted: t.exposeBoolean('deleted'), fileId: t.exposeID('fileId') }),
 });
 
+/** The REST routes' paging rules (pageQuery), for GraphQL arguments. */
 export function pageArgs(limit: number, offset: number): { limit: number; offset: number } {
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalidRequest('limit must be an integer from 1 to 100.');
-  if (!Number.isInteger(offset) || offset < 0) throw invalidRequest('offset must be a non-negative integer.');
-  return { limit, offset };
+  const parsed = pageQuery.safeParse({ limit, offset });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw invalidRequest(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
 }
 
 builder.queryFields((t) => ({

@@ -5,6 +5,7 @@ import { createAuthenticator, createAuthorizer } from './accounts/authenticator.
 import { createRateLimiter } from './accounts/rate-limiter.ts';
 import { bootstrapApiKey } from './accounts/bootstrap.ts';
 import type { Config } from './config.ts';
+import { createFileCache } from './files/file-cache.ts';
 import { createHttpServer } from './http/server.ts';
 import { jobDefinitions, jobWorkers } from './jobs.ts';
 import { SWEEP_CRON, sweepJob, sweepWorkDirs } from './maintenance/sweep.ts';
@@ -27,6 +28,8 @@ export const VERSION = '0.1.0';
 export interface App {
   deps: Deps;
   url: string;
+  /** The database this process uses: DATABASE_URL, or the embedded Postgres it started. */
+  databaseUrl: string;
   server: Server | undefined;
   /** The API key created at this start (first start without BOOTSTRAP_API_KEY), shown once. */
   createdApiKey: string | undefined;
@@ -37,6 +40,8 @@ export interface StartOptions {
   log?: Logger;
   /** How long verified API keys are cached; tests use 0 so revocation is immediate. */
   authCacheMs?: number;
+  /** False in the primary of an HTTP cluster: its children serve HTTP, it runs everything else. */
+  serveHttp?: boolean;
 }
 
 /** Starts every role the config asks for; the embedded Postgres (if any) is stopped last. */
@@ -61,11 +66,12 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const applied = await migrate(databaseUrl, { log: (m) => log.info(m) });
     if (applied.length) log.info({ applied }, 'migrations applied');
 
-    const db: Db = createDb(databaseUrl);
+    const db: Db = createDb(databaseUrl, { maxConnections: config.dbPoolSize });
     cleanups.push(() => db.$disconnect());
     const events = await createEventBus(databaseUrl, log);
     cleanups.push(() => events.close());
-    const queue = await startQueue(databaseUrl, jobDefinitions, log);
+    // A process that runs no jobs only sends them: two connections do.
+    const queue = await startQueue(databaseUrl, jobDefinitions, log, { maxConnections: config.role === 'api' ? 2 : 5 });
     // Running jobs get the grace period to finish; then they are aborted and released (pg-boss
     // retries them, here after a restart or on another worker), never marked FAILED for a shutdown.
     const shutdown = new AbortController();
@@ -86,6 +92,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       storage: createStorage({ dataDir: config.dataDir, s3: config.s3 }),
       queue,
       events,
+      fileCache: createFileCache(events),
       media: resolveMediaBinaries({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath }),
       allow: parseAllowList(config.outboundAllow),
       signer: createUrlSigner(config.serverSecret ?? (await serverSecret(db)), publicUrl),
@@ -102,7 +109,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       await queue.work(jobWorkers(deps), (queueName, outcome) => deps.metrics.jobOutcomes.inc({ queue: queueName, outcome }));
     }
     let server: Server | undefined;
-    if (config.role !== 'worker') {
+    if (config.role !== 'worker' && options.serveHttp !== false) {
       const authorize = createAuthorizer(createAuthenticator(db, log, options.authCacheMs), createRateLimiter(db), config.rateLimitPerMinute);
       server = createHttpServer(deps, authorize, VERSION);
       await new Promise<void>((resolve, reject) => {
@@ -113,7 +120,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       cleanups.push(() => closeServer(listening, Math.min(5_000, config.shutdownGraceMs)));
       log.info({ url: publicUrl }, 'HTTP server listening');
     }
-    return { deps, url: `http://127.0.0.1:${port}`, server, createdApiKey, stop };
+    return { deps, url: `http://127.0.0.1:${port}`, databaseUrl, server, createdApiKey, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -42,6 +42,8 @@ const envSchema = z.object({
   MAX_COMMAND_RUN_SECONDS: z.coerce.number().int().min(1).max(82_800).default(3600),
   COMMAND_MAX_MEMORY_BYTES: z.coerce.number().int().positive().default(8 * 1024 ** 3),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  HTTP_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(6000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -67,6 +69,10 @@ export interface Config {
   sandbox: Env['SANDBOX'];
   commands: { defaultRunSeconds: number; maxRunSeconds: number; maxMemoryBytes: number };
   workerConcurrency: number;
+  /** Processes serving HTTP on the one port (node:cluster); jobs and the embedded Postgres stay in the first. */
+  httpProcesses: number;
+  /** Prisma's connections per process; HTTP_PROCESSES splits it between the HTTP processes. */
+  dbPoolSize: number;
   rateLimitPerMinute: number;
   shutdownGraceMs: number;
   logLevel: Env['LOG_LEVEL'];
@@ -120,6 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxMemoryBytes: e.COMMAND_MAX_MEMORY_BYTES,
     },
     workerConcurrency: e.WORKER_CONCURRENCY,
+    httpProcesses: e.HTTP_PROCESSES,
+    dbPoolSize: e.DB_POOL_SIZE,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,

@@ -1,5 +1,7 @@
+import cluster from 'node:cluster';
 import { startApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { startHttpCluster } from './http-cluster.ts';
 import { createLogger } from './platform/logger.ts';
 
 async function main(): Promise<void> {
@@ -14,7 +16,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
-  const app = await startApp(config, { log });
+  const clustered = cluster.isPrimary && config.httpProcesses > 1 && config.role !== 'worker';
+  const app = clustered ? await startHttpCluster(config, log) : await startApp(config, { log });
   if (app.createdApiKey) {
     // Shown once: only its hash is stored.
     process.stdout.write(
@@ -37,6 +40,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // An HTTP process of a cluster whose primary is gone (even SIGKILLed) must not live on alone.
+  if (cluster.isWorker) process.on('disconnect', () => shutdown('disconnect'));
 }
 
 main().catch((err: unknown) => {

@@ -123,6 +123,15 @@ describe('Idempotency-Key on POST', () => {
     );
     expect(new Set(results.map((r) => r.body.command_id)).size).toBe(1);
     expect(await t.app.deps.db.command.count()).toBe(rowsBefore + 1);
+    // The same document with its keys in another order and other spacing is the same request.
+    const reordered = await t.json('/api/v1/run-ffmpeg-command', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'cmd-1' },
+      body: `{ "ffmpeg_command": "-i {{in_v}} -frames:v 1 {{out_f}}",\n  "output_files": {"out_f": "f.png"}, "input_files": {"in_v": "${origin.url}/clip.mp4"} }`,
+    });
+    expect(reordered).toMatchObject({ status: 200, body: { command_id: results[0]!.body.command_id } });
+    expect(reordered.headers.get('idempotent-replayed')).toBe('true');
+    expect(await t.app.deps.db.command.count()).toBe(rowsBefore + 1);
 
     const bad = await storeFile('retry-me', 'http://10.0.0.1/x.mp4');
     expect(bad.status).toBe(422);

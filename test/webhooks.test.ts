@@ -6,6 +6,7 @@ import { createApiKey } from '../src/accounts/accounts-service.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { startFixtureServer, type FixtureServer } from './support/http-fixture.ts';
 import { makeMedia } from './support/media.ts';
+import { until } from './support/wait.ts';
 
 let t: TestApp;
 let media: Awaited<ReturnType<typeof makeMedia>>;
@@ -87,15 +88,6 @@ async function run(a: Account, extra: Record<string, unknown> = {}) {
   return body.command_id as string;
 }
 
-async function until<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 20_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const deliveries = (commandId: string) =>
   t.app.deps.db.webhookDelivery.findMany({ where: { commandId }, orderBy: [{ attempt: 'asc' }, { createdAt: 'asc' }] });
@@ -295,6 +287,17 @@ describe.concurrent('webhook delivery', () => {
       return r.length ? r : null;
     });
     expect(row).toMatchObject({ ok: true, httpStatus: 200, attempt: 1 });
+  });
+
+  it('counts a delivery once however often it is retried: one failing command never disables the webhook', async ({ expect }) => {
+    const a = await account('one-delivery');
+    const hook = endpoint('/one-delivery', () => 500);
+    expect((await a.put({ url: hook.url })).status).toBe(200);
+    const id = await run(a);
+    // Backoff of 2 s, then 4 s: the third attempt comes about 6 s after the first.
+    await until('three failed attempts', () => hook.of(id).length >= 3, 25_000);
+    await until('their rows', async () => (await deliveries(id)).length >= 3);
+    expect(await a.get()).toMatchObject({ is_active: true, consecutive_failures: 1, disabled_at: null });
   });
 
   it('a receiver that never answers is a failure after the 10 s timeout; the retry then succeeds', async ({ expect }) => {

@@ -29,6 +29,8 @@ export interface ServerOptions {
   apiKey?: string;
   /** Worker processes serve no HTTP: wait for the log line instead of /readyz. */
   role?: 'all' | 'api' | 'worker';
+  /** After /readyz, also wait for a line of the server's output (say, every HTTP process listening). */
+  waitForOutput?: RegExp;
 }
 
 export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
@@ -71,6 +73,7 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
   try {
     if (opts.role === 'worker') await waitSettled(child, 3_000);
     else await waitReady(url, child);
+    if (opts.waitForOutput) await waitForOutput(child, output, opts.waitForOutput);
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}\n--- server output ---\n${output.join('\n')}`, { cause: err });
@@ -87,6 +90,15 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs = 180_000):
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`the server was not ready within ${timeoutMs} ms`);
+}
+
+async function waitForOutput(child: ChildProcess, output: string[], pattern: RegExp, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!output.some((line) => pattern.test(line))) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the server exited (${child.exitCode ?? child.signalCode})`);
+    if (Date.now() > deadline) throw new Error(`no output line matched ${pattern} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** A worker has no HTTP port: give it a moment to start its queue, failing early if it exits. */
@@ -112,7 +124,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 
 /** package.json's start script (`[VAR=value ...] node <flags> scripts/start.mjs`) taken apart. */
-async function npmStartCommand(): Promise<{ env: Record<string, string>; args: string[] }> {
+export async function npmStartCommand(): Promise<{ env: Record<string, string>; args: string[] }> {
   const pkg = JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
   const words = pkg.scripts.start.trim().split(/\s+/);
   const env: Record<string, string> = {};

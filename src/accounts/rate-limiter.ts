@@ -15,6 +15,10 @@ export interface RateLimitDecision {
 export function createRateLimiter(db: Db) {
   const budgets = new Map<string, number>(); // keyId → requests this process may still let through
   const spent = new Set<string>(); // keys whose minute is used up everywhere
+  // One claim at a time per key: requests that find the budget empty together wait for the same
+  // claim. Each claiming on its own would take a chunk apiece (64 connections, 64 chunks) and use up
+  // the key's minute long before its requests did.
+  const claiming = new Map<string, Promise<void>>();
   let currentWindow = 0;
 
   async function claim(keyId: string, windowStart: number, chunk: number, limit: number): Promise<number> {
@@ -28,25 +32,35 @@ export function createRateLimiter(db: Db) {
   }
 
   return async function consume(keyId: string, limitPerMinute: number): Promise<RateLimitDecision> {
-    const now = Date.now();
-    const windowStart = now - (now % WINDOW_MS);
-    const retryAfterSeconds = Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1000));
-    if (windowStart !== currentWindow) {
-      currentWindow = windowStart;
-      budgets.clear();
-      spent.clear();
-    }
-    if (spent.has(keyId)) return { allowed: false, retryAfterSeconds };
-    let left = budgets.get(keyId) ?? 0;
-    if (left === 0) {
-      left = await claim(keyId, windowStart, Math.max(1, Math.floor(limitPerMinute / 100)), limitPerMinute);
-      if (left === 0) {
-        spent.add(keyId);
-        return { allowed: false, retryAfterSeconds };
+    for (;;) {
+      const now = Date.now();
+      const windowStart = now - (now % WINDOW_MS);
+      const retryAfterSeconds = Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1000));
+      if (windowStart !== currentWindow) {
+        currentWindow = windowStart;
+        budgets.clear();
+        spent.clear();
       }
+      if (spent.has(keyId)) return { allowed: false, retryAfterSeconds };
+      const left = budgets.get(keyId) ?? 0;
+      if (left > 0) {
+        budgets.set(keyId, left - 1);
+        return { allowed: true, retryAfterSeconds };
+      }
+      let pending = claiming.get(keyId);
+      if (!pending) {
+        const chunk = Math.max(1, Math.floor(limitPerMinute / 100));
+        pending = claim(keyId, windowStart, chunk, limitPerMinute)
+          .then((granted) => {
+            if (currentWindow !== windowStart) return; // a new minute began meanwhile: its own budget
+            if (granted === 0) spent.add(keyId);
+            else budgets.set(keyId, (budgets.get(keyId) ?? 0) + granted);
+          })
+          .finally(() => claiming.delete(keyId));
+        claiming.set(keyId, pending);
+      }
+      await pending;
     }
-    budgets.set(keyId, left - 1);
-    return { allowed: true, retryAfterSeconds };
   };
 }
 

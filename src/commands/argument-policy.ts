@@ -1,5 +1,14 @@
 import { validationError, type ErrorDetail } from '../platform/errors.ts';
 import { exactPlaceholderKey, findPlaceholders } from './placeholders.ts';
+import { filterGraphProblem } from './filter-graph-policy.ts';
+import {
+  DENIED_FORMATS,
+  formatProblem,
+  pathProblem,
+  REFERENCING_INPUT_FORMATS,
+  schemeProblem,
+  wordSet as set,
+} from './value-rules.ts';
 
 export interface ArgumentPolicyOptions {
   inputKeys: string[];
@@ -7,8 +16,6 @@ export interface ArgumentPolicyOptions {
   /** Where problems are reported, e.g. ['body', 'ffmpeg_commands', 2]. */
   loc?: (string | number)[];
 }
-
-const set = (words: string) => new Set(words.trim().split(/\s+/));
 
 // Options that take no value (FFmpeg's OPT_BOOL and value-less functions). Anything else consumes
 // the next argument, as FFmpeg does; a missing entry here only makes the check stricter.
@@ -36,114 +43,8 @@ const FILE_OPTIONS = set(`passlogfile hls_segment_filename hls_fmp4_init_filenam
   init_seg_name media_seg_name`);
 const TEXT_OPTIONS = set('metadata');
 const VALUE_PREFIXES = new Map([['force_key_frames', ['expr']]]);
-const DENIED_FORMATS = set(`alsa android_camera audiotoolbox avfoundation bktr caca decklink dshow dv1394 fbdev
-  gdigrab iec61883 jack kmsgrab libcdio libdc1394 openal opengl oss pulse sdl sdl2 sndio v4l2 video4linux2
-  vfwcap x11grab xcbgrab xv rtp rtp_mpegts rtsp sap sdp whip avisynth vapoursynth`);
-// Demuxers that open further files named inside their input; FFmpeg probes them by content too,
-// which the sandbox covers, but naming them explicitly is refused.
-const REFERENCING_INPUT_FORMATS = set('hls applehttp dash imf');
-const PROTOCOLS = set(`amqp async bluray cache concat concatf crypto data fd ffrtmpcrypt ffrtmphttp file ftp gopher
-  gophers hls http httpproxy https icecast ipfs ipns librist librtmp librtmpe librtmps librtmpt librtmpte
-  libsmbclient libsrt libssh libzmq md5 mmsh mmst pipe prompeg rist rtmp rtmpe rtmps rtmpt rtmpte rtmpts rtp
-  sctp sftp smb srt srtp subfile tcp tee tls udp udplite unix zmq dtls android_content whip`);
-
-// Filters that read (or write) files, one per line: `names: positional options ; key-only options |
-// aliases`. Positional values map to options in FFmpeg's declaration order (values past the list are
-// refused, so a version that reorders later options cannot slip one through); `*` marks a file option,
-// whose value must be exactly a declared placeholder.
-const FILE_FILTER_SPEC = `
-  movie amovie: filename* format_name stream_index seek_point streams loop discontinuity dec_threads format_opts | f=format_name si=stream_index sp=seek_point s=streams
-  subtitles: filename* original_size fontsdir* alpha charenc stream_index force_style wrap_unicode | f=filename si=stream_index
-  ass: filename* original_size fontsdir* alpha shaping | f=filename
-  drawtext: fontfile* text textfile*
-  lut3d: file* clut interp
-  lut1d: file* interp
-  curves: preset master red green blue all psfile* plot* | m=master r=red g=green b=blue
-  selectivecolor: correction_method reds yellows greens cyans blues magentas whites neutrals blacks psfile*
-  psnr ssim: stats_file* | f=stats_file
-  vmafmotion: stats_file*
-  metadata ametadata: mode key value function expr file*
-  signature: detectmode nb_inputs filename*
-  deshake: x y w h rx ry edge blocksize contrast search filename*
-  vidstabdetect: result*
-  vidstabtransform: input*
-  firequalizer: gain gain_entry delay accuracy wfunc fixed multi zero_phase scale dumpfile*
-  arnndn: model* | m=model
-  removelogo: filename* | f=filename
-  cellauto life: filename* | f=filename
-  cover_rect: cover*
-  find_rect: object*
-  fieldhint: hint*
-  nnedi: weights*
-  sofalizer: sofa*
-  flite: list_voices nb_samples text textfile* | n=nb_samples
-  asr: rate hmm* dict* lm* lmctl* lmname logfn*
-  paletteuse: dither bayer_scale diff_mode new alpha_threshold ; debug_kdtree*
-  showcqt: ; fontfile* axisfile*
-  dnn_processing: dnn_backend model*
-  sr: dnn_backend scale_factor model*
-  derain: filter_type dnn_backend model*
-  xfade_opencl: transition source*
-  program_opencl openclsrc: ; source*
-  dnn_classify dnn_detect: ; model* labels*
-  ocr: ; datapath*
-  libvmaf: ; model_path* log_path*
-  qrencode qrencodesrc: ; textfile*
-  lensfun: ; db_path*
-  libplacebo: ; custom_shader_path*
-  whisper: ; model* destination* vad_model*`;
-interface FileFilter { order: string[]; files: Set<string>; aliases: Map<string, string> }
-const FILE_FILTERS = new Map<string, FileFilter>();
-for (const line of FILE_FILTER_SPEC.trim().split('\n')) {
-  const [names = '', rest = ''] = line.split(':');
-  const [options = '', aliases = ''] = rest.split('|');
-  const [positional = ''] = options.split(';');
-  const words = (text: string) => text.trim().split(/\s+/).filter(Boolean);
-  const rule: FileFilter = {
-    order: words(positional).map((w) => w.replace('*', '')),
-    files: new Set(words(options.replace(';', ' ')).filter((w) => w.endsWith('*')).map((w) => w.slice(0, -1))),
-    aliases: new Map(words(aliases).map((a) => a.split('=') as [string, string])),
-  };
-  for (const name of words(names)) FILE_FILTERS.set(name, rule);
-}
-const MOVIE = FILE_FILTERS.get('movie');
-const TEXT_FILTER_OPTIONS = set('drawtext.text');
-// Plugins load host code; sendcmd/zmq change any filter's options (drawtext `reinit textfile=...`)
-// at run time from text this check cannot see.
-const DENIED_FILTERS = set('ladspa lv2 frei0r frei0r_src ocv zmq azmq sendcmd asendcmd');
-
-const ABSOLUTE = /(^|[=:,|;'"])\//;
-const DOT_DOT = /(^|[/\\=:,|;'"\s])\.\.(?=$|[/\\:,|;'"\s])/;
-const TILDE = /(^|[=:])~/;
-const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 const SCRATCH_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.%$-]*$/;
 const SCRATCH_INPUT = /^[A-Za-z0-9_][A-Za-z0-9_.%*?-]*$/; // image2 sequence and glob patterns
-const WS = ' \n\t\r';
-
-// FFmpeg reads many option values as key=value lists (av_dict_parse_string, e.g. -x264-params): it
-// drops backslashes and trims blanks around each piece, so `stats= /x` and `.\./` are paths too.
-// Linear in the value's length: whitespace runs collapse first, so no pattern rescans a long run.
-const asFfmpegReadsIt = (value: string) =>
-  value.replace(/[\\'"]/g, '').replace(/\s+/g, ' ').replace(/ ?([=:,|;]) ?/g, '$1').trim();
-
-function pathProblem(value: string): string | undefined {
-  return rawPathProblem(value) ?? rawPathProblem(asFfmpegReadsIt(value));
-}
-
-function rawPathProblem(value: string): string | undefined {
-  if (/^subfile,/i.test(value)) return 'protocol "subfile" is not allowed';
-  if (value.includes('://')) return 'URLs are not allowed; declare the file in input_files';
-  if (ABSOLUTE.test(value)) return 'absolute paths are not allowed';
-  if (DOT_DOT.test(value)) return '".." path segments are not allowed';
-  if (TILDE.test(value)) return '"~" home paths are not allowed';
-  if (/protocol_(white|black)list/.test(value)) return 'protocol lists cannot be changed';
-  return undefined;
-}
-
-const schemeProblem = (value: string, allowed: string[] = []) => {
-  const scheme = SCHEME.exec(value)?.[1];
-  return scheme && !allowed.includes(scheme) ? `protocol "${scheme}:" is not allowed` : undefined;
-};
 
 /**
  * The argument policy (DESIGN.md): refuses, before FFmpeg runs, any argument that could make it read
@@ -216,12 +117,6 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
   throw validationError(`The FFmpeg command is not allowed: ${detail[0]?.msg}${more}.`, detail);
 }
 
-function formatProblem(format: string): string | undefined {
-  if (DENIED_FORMATS.has(format)) return `format "${format}" opens a device or the network, or runs scripts`;
-  if (REFERENCING_INPUT_FORMATS.has(format)) return `input format "${format}" opens files named inside its input`;
-  return undefined;
-}
-
 function inputProblem(value: string): string | undefined {
   if (value === '-') return 'reading standard input is not allowed';
   return schemeProblem(value) ?? pathProblem(value) ?? (SCRATCH_INPUT.test(value) ? undefined
@@ -234,92 +129,4 @@ function outputProblem(arg: string, last: boolean, format: string | undefined, i
   if (arg === '/dev/null') return last ? undefined : '/dev/null is allowed only as the last argument';
   return schemeProblem(arg) ?? pathProblem(arg) ?? (SCRATCH_NAME.test(arg) ? undefined
     : 'an output must be a placeholder such as {{out_result}} or a plain file name');
-}
-
-// ---- filter graphs, parsed the way libavfilter does (graphparser.c, av_get_token, av_opt_get_key_value)
-
-/** av_get_token: up to a character of `term`; `\` escapes one character, '…' is literal; outer blanks trimmed. */
-function getToken(s: string, start: number, term: string): [string, number] {
-  let i = start;
-  while (i < s.length && WS.includes(s[i] as string)) i++;
-  let out = '';
-  let keep = 0;
-  while (i < s.length && !term.includes(s[i] as string)) {
-    const c = s[i++] as string;
-    if (c === '\\' && i < s.length) {
-      out += s[i++];
-      keep = out.length;
-    } else if (c === "'") {
-      while (i < s.length && s[i] !== "'") out += s[i++];
-      if (i < s.length) {
-        i++;
-        keep = out.length;
-      }
-    } else out += c;
-  }
-  let end = out.length;
-  while (end > keep && WS.includes(out[end - 1] as string)) end--;
-  return [out.slice(0, end), i];
-}
-
-function skipLabels(s: string, start: number): number {
-  let i = start;
-  while (s[i] === '[') {
-    const [, close] = getToken(s, i + 1, ']');
-    if (s[close] !== ']') return -1;
-    i = close + 1;
-    while (WS.includes(s[i] ?? '_')) i++;
-  }
-  return i;
-}
-
-function filterGraphProblem(graph: string, isPlaceholder: (v: string) => boolean): string | undefined {
-  let i = graph.search(/\S|$/);
-  if (graph.startsWith('sws_flags=', i)) i = graph.indexOf(';', i) + 1 || graph.length;
-  while (i < graph.length) {
-    i = skipLabels(graph, graph.slice(i).search(/\S|$/) + i);
-    if (i < 0) return 'unbalanced "[" in the filter graph';
-    const [rawName, afterName] = getToken(graph, i, '=,;[');
-    let args: string | undefined;
-    [args, i] = graph[afterName] === '=' ? getToken(graph, afterName + 1, '[],;') : [undefined, afterName];
-    i = skipLabels(graph, i);
-    if (i < 0) return 'unbalanced "[" in the filter graph';
-    const name = (rawName.split('@')[0] ?? '').toLowerCase();
-    const problem = filterProblem(name, args ?? '', isPlaceholder);
-    if (problem) return problem;
-    if (i < graph.length && graph[i] !== ',' && graph[i] !== ';') return `cannot read the filter graph near "${graph.slice(i, i + 20)}"`;
-    i++;
-  }
-  return undefined;
-}
-
-function filterProblem(name: string, args: string, isPlaceholder: (v: string) => boolean): string | undefined {
-  if (DENIED_FILTERS.has(name)) return `filter "${name}" is not allowed`;
-  const rule = FILE_FILTERS.get(name);
-  let position = 0;
-  let named = false;
-  for (let i = 0; i < args.length; ) {
-    const key = /^[ \n\t\r]*([A-Za-z0-9_\-/.]*)[ \n\t\r]*=/.exec(args.slice(i));
-    if (key) i += key[0].length;
-    const [value, end] = getToken(args, i, ':');
-    i = end + 1;
-    named ||= key !== null;
-    let option = key ? key[1] as string : named ? undefined : (rule ? rule.order[position++] : `#${++position}`);
-    if (option === undefined) return `give the options of filter "${name}" as key=value`;
-    if (option.startsWith('/')) return `filter option "${option}" reads its value from a file`;
-    option = rule?.aliases.get(option) ?? option;
-    // movie's demuxer choice and options could turn a placeholder into a concat list with -safe 0.
-    if (rule === MOVIE && option === 'format_opts') return `${name} option "format_opts" is not allowed`;
-    const format = rule === MOVIE && option === 'format_name' ? formatProblem(value.toLowerCase()) : undefined;
-    if (format) return `${format} (filter "${name}")`;
-    if (rule?.files.has(option)) {
-      if (!isPlaceholder(value)) return `${name} option "${option}" must be a declared placeholder such as {{in_file}}, not "${value}"`;
-    } else if (!TEXT_FILTER_OPTIONS.has(`${name}.${option}`)) {
-      const scheme = SCHEME.exec(value)?.[1] ?? /^subfile,/i.exec(value)?.[0].slice(0, -1);
-      if (scheme && PROTOCOLS.has(scheme.toLowerCase())) return `protocol "${scheme}:" in filter "${name}" is not allowed`;
-      const problem = pathProblem(value);
-      if (problem) return `${problem} (filter "${name}" option "${option}")`;
-    }
-  }
-  return undefined;
 }

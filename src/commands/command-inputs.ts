@@ -1,4 +1,5 @@
-import { createWriteStream } from 'node:fs';
+import { constants, createWriteStream } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Deps } from '../platform/context.ts';
@@ -52,6 +53,12 @@ export async function fetchInput(
   target: string,
   signal?: AbortSignal,
 ): Promise<void> {
+  const onDisk = source.kind === 'stored' ? deps.storage.localPath(source.storageKey) : undefined;
+  if (onDisk) {
+    // A kernel copy (a reflink where the filesystem has them); never a link, which FFmpeg could write through.
+    await copyFile(onDisk, target, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
+    return;
+  }
   const body = source.kind === 'stored'
     ? await deps.storage.getStream(source.storageKey)
     : (await download(source.url, {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from '../generated/prisma/client.ts';
 import { storageKey } from '../files/file-names.ts';
+import { publishFileStatus } from '../files/file-status.ts';
 import type { Deps } from '../platform/context.ts';
 import { probeMedia } from '../platform/media/index.ts';
 import { ObjectTooLargeError } from '../platform/storage/index.ts';
@@ -17,7 +17,7 @@ export async function storeOutputs(deps: Deps, command: Command, outputs: Record
   const found = await Promise.all(
     Object.entries(outputs).map(async ([alias, filename]) => {
       const local = path.join(workDir, filename);
-      const info = await stat(local).catch(() => null);
+      const info = await lstat(local).catch(() => null); // a symlink is not an output
       if (!info?.isFile()) throw new CommandFailure('OUTPUT_MISSING', `${alias} (${filename}) was not written by FFmpeg.`);
       return { alias, filename, local };
     }),
@@ -26,15 +26,16 @@ export async function storeOutputs(deps: Deps, command: Command, outputs: Record
     const id = randomUUID();
     const key = storageKey(command.accountId, id, filename);
     let size: number;
+    // Probed first: on local disk storing is a rename that takes the file out of the work dir.
+    const fields = await probeMedia(local, { ffprobePath: deps.media.ffprobe, filename });
     try {
-      ({ size } = await deps.storage.put(key, createReadStream(local), { maxBytes: deps.config.maxFileBytes }));
+      ({ size } = await deps.storage.putFile(key, local, { maxBytes: deps.config.maxFileBytes }));
     } catch (err) {
       if (err instanceof ObjectTooLargeError) {
         throw new CommandFailure('OUTPUT_TOO_LARGE', `${alias} (${filename}) is larger than ${err.limitBytes} bytes.`);
       }
       throw err;
     }
-    const fields = await probeMedia(local, { ffprobePath: deps.media.ffprobe, filename });
     await deps.db.file.create({
       data: {
         id,
@@ -58,4 +59,5 @@ export async function removeOutputs(deps: Deps, commandId: string): Promise<void
   if (!stale.length) return;
   await Promise.all(stale.map((f) => deps.storage.deletePrefix(`${f.accountId}/${f.id}/`)));
   await deps.db.file.deleteMany({ where: { id: { in: stale.map((f) => f.id) } } });
+  await Promise.all(stale.map((f) => publishFileStatus(deps, f.id)));
 }

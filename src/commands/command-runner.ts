@@ -86,7 +86,7 @@ async function execute(deps: Deps, sandbox: 'bwrap' | 'none', command: Command, 
   }
   await Promise.all([...sources].map(([key, source]) => fetchInput(deps, source, path.join(workDir, names[key]!), signal)));
   const formats = await allowedInputFormats(deps.media.ffmpeg);
-  await Promise.all([...sources.keys()].map((key) => assertAllowedFormat(deps.media.ffprobe, path.join(workDir, names[key]!), key, formats)));
+  await Promise.all([...sources.keys()].map((key) => assertAllowedFormat(deps.media.ffprobeOfFfmpeg, path.join(workDir, names[key]!), key, formats)));
   const durations = await Promise.all(
     [...sources].map(async ([key, source]) =>
       source.kind === 'stored'
@@ -104,7 +104,7 @@ async function execute(deps: Deps, sandbox: 'bwrap' | 'none', command: Command, 
     await Promise.all(
       Object.entries(request.output_files).map(async ([key, name]) => {
         const file = path.join(workDir, name);
-        if (index > 0 && (await stat(file).catch(() => null))) await assertAllowedFormat(deps.media.ffprobe, file, key, formats);
+        if (index > 0 && (await stat(file).catch(() => null))) await assertAllowedFormat(deps.media.ffprobeOfFfmpeg, file, key, formats);
       }),
     );
     const args = withFormatWhitelist(splitCommandLine(step).map((arg) => substitutePlaceholders(arg, names)), formats);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Command, File, Prisma } from '../generated/prisma/client.ts';
+import { publishFileStatus } from '../files/file-status.ts';
 import type { ServiceContext } from '../platform/context.ts';
 import { notFound, validationError } from '../platform/errors.ts';
 import { isUuid } from '../platform/ids.ts';
@@ -92,6 +93,9 @@ export async function deleteCommandFiles(ctx: ServiceContext, commandId: string)
     where: { id: { in: live.map((f) => f.id) }, isDeleted: false },
     data: { isDeleted: true, deletedAt: new Date() },
   });
+  // Announced before the bytes go: should a storage delete fail, the files are deleted already and
+  // no process may keep showing them as live.
+  await Promise.all(live.map((f) => publishFileStatus(ctx, f.id)));
   await Promise.all(live.map((f) => ctx.storage.deletePrefix(`${f.accountId}/${f.id}/`)));
   await publishCommandStatus(ctx, commandId, command.status);
   return { deleted: true, filesDeleted: claimed.count };

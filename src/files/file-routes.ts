@@ -15,7 +15,7 @@ const uploadFields = { file: { type: 'file' as const, description: 'The file to 
  * Streams the multipart `file` field into storage; optionally accepts `file_url` instead (FetchMedia
  * style). When the request as a whole is refused after the file went in, the file is undone.
  */
-async function createFromMultipart(ctx: ServiceContext, request: IncomingMessage, allowUrl: boolean, tap: (chunk: Buffer) => void) {
+async function createFromMultipart(ctx: ServiceContext, request: IncomingMessage, allowUrl: boolean, tap: ((chunk: Buffer) => void) | undefined) {
   let upload: Promise<{ fileId: string }> | undefined;
   const refuseBoth = () => invalidRequest('Send either file or file_url, not both.');
   try {

@@ -72,7 +72,9 @@ export async function uploadFile(
 
 export async function getFile(ctx: ServiceContext, fileId: string): Promise<File> {
   if (!isUuid(fileId)) throw notFound('File');
-  const file = await ctx.db.file.findFirst({ where: { id: fileId, accountId: ctx.accountId } });
+  const file = await ctx.fileCache.get(ctx.accountId, fileId, () =>
+    ctx.db.file.findFirst({ where: { id: fileId, accountId: ctx.accountId } }),
+  );
   if (!file) throw notFound('File');
   return file;
 }

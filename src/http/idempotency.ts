@@ -5,6 +5,32 @@ import { invalidRequest, validationError } from '../platform/errors.ts';
 const TTL_MS = 24 * 3600 * 1000;
 const WAIT_FOR_FIRST_MS = 60_000;
 const KEY = /^[\x21-\x7e]{1,255}$/;
+const CANONICAL_DEPTH = 64;
+
+/**
+ * A JSON body as the fingerprint sees it: object keys sorted, no whitespace, so the same document
+ * sent again with its keys in another order is the same request. Undefined past CANONICAL_DEPTH
+ * (no such body passes validation; the caller then fingerprints the raw text).
+ */
+export function canonicalJson(value: unknown, depth = 0): string | undefined {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (depth >= CANONICAL_DEPTH) return undefined;
+  const parts: string[] = [];
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const text = canonicalJson(item, depth + 1);
+      if (text === undefined) return undefined;
+      parts.push(text);
+    }
+    return `[${parts.join(',')}]`;
+  }
+  for (const key of Object.keys(value).sort()) {
+    const text = canonicalJson((value as Record<string, unknown>)[key], depth + 1);
+    if (text === undefined) return undefined;
+    parts.push(`${JSON.stringify(key)}:${text}`);
+  }
+  return `{${parts.join(',')}}`;
+}
 
 export interface StoredResponse {
   status: number;

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { Authorize } from '../accounts/authenticator.ts';
 import type { Deps, ServiceContext } from '../platform/context.ts';
 import { AppError, invalidRequest, notFound, type ErrorDetail } from '../platform/errors.ts';
-import { idempotencyStore } from './idempotency.ts';
+import { canonicalJson, idempotencyStore } from './idempotency.ts';
 import { parseJson, readJsonText } from './json-body.ts';
 import { readMultipart } from './multipart.ts';
 import { sendError, sendJson } from './respond.ts';
@@ -64,13 +64,15 @@ export function createRestHandler(routes: RestRoute[], deps: Deps, authorize: Au
       const params = parseWith(route.params, rawParams, 'path');
       const query = parseWith(route.query, Object.fromEntries(url.searchParams), 'query');
 
-      // The request's fingerprint for Idempotency-Key: method, path and the exact body bytes.
-      const fingerprint = createHash('sha256').update(`${req.method} ${url.pathname}\n`);
-      const text = route.body ? await readJsonText(req) : undefined;
-      if (text !== undefined) fingerprint.update(text);
       const given = req.method === 'POST' ? headerValue(req, 'idempotency-key') : undefined;
       const key = given === undefined ? undefined : idempotency.checkKey(given);
-      if (key) {
+      // With an Idempotency-Key, the request's fingerprint: method, path and the body (JSON in canonical
+      // form, a form by its content). Without one nothing is hashed (an upload's bytes would all be).
+      const fingerprint = key ? createHash('sha256').update(`${req.method} ${url.pathname}\n`) : undefined;
+      const text = route.body ? await readJsonText(req) : undefined;
+      const json = text === undefined ? undefined : parseJson(text);
+      if (text !== undefined) fingerprint?.update(canonicalJson(json) ?? text);
+      if (key && fingerprint) {
         const earlier = await idempotency.begin(account.accountId, key);
         if (earlier !== 'claimed') {
           if (text === undefined) await fingerprintForm(req, route, fingerprint);
@@ -80,14 +82,14 @@ export function createRestHandler(routes: RestRoute[], deps: Deps, authorize: Au
         }
       }
       try {
-        const body = route.body ? parseWith(route.body, parseJson(text!), 'body') : undefined;
-        const result = await route.handle(ctx, { params, query, body, request: req, tap: (chunk) => fingerprint.update(chunk) });
+        const body = route.body ? parseWith(route.body, json, 'body') : undefined;
+        const result = await route.handle(ctx, { params, query, body, request: req, tap: fingerprint ? (chunk) => fingerprint.update(chunk) : undefined });
         if (result.redirect) {
           res.writeHead(302, { location: result.redirect, 'cache-control': 'no-store' }).end();
           return;
         }
         const status = result.status ?? route.response.status;
-        if (key) await idempotency.complete(account.accountId, key, fingerprint.digest('hex'), status, result.body ?? {});
+        if (key && fingerprint) await idempotency.complete(account.accountId, key, fingerprint.digest('hex'), status, result.body ?? {});
         sendJson(res, status, result.body ?? {});
       } catch (err) {
         if (key) await idempotency.release(account.accountId, key).catch(() => undefined);

@@ -1,7 +1,9 @@
 import type { Config } from '../config.ts';
+import type { FileCache } from '../files/file-cache.ts';
 import type { Db } from './db.ts';
 import type { EventBus } from './events.ts';
 import type { Logger } from './logger.ts';
+import type { MediaBinaries } from './media/index.ts';
 import type { Metrics } from './metrics.ts';
 import type { AllowList } from './outbound/index.ts';
 import type { JobQueue } from './queue.ts';
@@ -15,7 +17,8 @@ export interface Deps {
   storage: StorageDriver;
   queue: JobQueue;
   events: EventBus;
-  media: { ffmpeg: string; ffprobe: string };
+  fileCache: FileCache;
+  media: MediaBinaries;
   allow: AllowList;
   signer: UrlSigner;
   log: Logger;

@@ -26,17 +26,31 @@ export interface EventBus {
    * synthetic 'RECONNECTED' event tells subscribers to re-read, since NOTIFYs may have been missed.
    */
   subscribe(topic: StatusEvent['topic'], id: string): EventSubscription;
+  /**
+   * Calls fn with every event of a topic: this process's own at once (on publish, after the caller's
+   * commit) and every process's through NOTIFY. Calls fn(null) when events may have been missed (the
+   * listener connection was lost, or came back). Returns a function that stops the calls.
+   */
+  watchTopic(topic: StatusEvent['topic'], fn: (event: StatusEvent | null) => void): () => void;
+  /** False while the listener connection is down: other processes' events are being missed. */
+  readonly listening: boolean;
   close(): Promise<void>;
 }
 
 export async function createEventBus(databaseUrl: string, log: Logger): Promise<EventBus> {
   const listeners = new Map<string, Set<(event: StatusEvent) => void>>();
+  const topicWatchers = new Set<{ topic: StatusEvent['topic']; fn: (event: StatusEvent | null) => void }>();
+  const tellWatchers = (event: StatusEvent | null) => {
+    for (const watcher of topicWatchers) if (!event || watcher.topic === event.topic) watcher.fn(event);
+  };
+  let listening = false;
   const notifier = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   notifier.on('error', (err) => log.warn({ err }, 'event publisher connection lost'));
   let listener: pg.Client | undefined;
   let closed = false;
 
   const deliver = (event: StatusEvent) => {
+    tellWatchers(event);
     for (const fn of listeners.get(`${event.topic}:${event.id}`) ?? []) fn(event);
   };
 
@@ -50,6 +64,10 @@ export async function createEventBus(databaseUrl: string, log: Logger): Promise<
       }
     });
     client.on('error', (err) => {
+      if (listener === client) {
+        listening = false;
+        tellWatchers(null);
+      }
       log.warn({ err }, 'event listener connection lost; reconnecting');
       void client.end().catch(() => undefined);
       if (!closed) setTimeout(() => void reconnect(), 500).unref();
@@ -57,12 +75,14 @@ export async function createEventBus(databaseUrl: string, log: Logger): Promise<
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
     listener = client;
+    listening = true;
   };
 
   const reconnect = async (delayMs = 500): Promise<void> => {
     if (closed) return;
     try {
       await connect();
+      tellWatchers(null);
       for (const [key, fns] of listeners) {
         const [topic, id] = key.split(':') as [StatusEvent['topic'], string];
         for (const fn of fns) fn({ topic, id, status: 'RECONNECTED' });
@@ -77,13 +97,23 @@ export async function createEventBus(databaseUrl: string, log: Logger): Promise<
 
   return {
     async publish(event) {
+      tellWatchers(event);
       await notifier.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(event)]);
     },
     subscribe(topic, id) {
       return subscription(listeners, `${topic}:${id}`);
     },
+    watchTopic(topic, fn) {
+      const watcher = { topic, fn };
+      topicWatchers.add(watcher);
+      return () => void topicWatchers.delete(watcher);
+    },
+    get listening() {
+      return listening;
+    },
     async close() {
       closed = true;
+      listening = false;
       await listener?.end().catch(() => undefined);
       await notifier.end();
     },

@@ -38,11 +38,16 @@ export function defineJob<T>(definition: JobDefinition<T>): JobDefinition<T> {
 }
 
 /** Starts pg-boss and creates every queue (dead-letter queues must come before their users). */
-export async function startQueue(databaseUrl: string, definitions: JobDefinition<any>[], log: Logger): Promise<JobQueue> {
+export async function startQueue(
+  databaseUrl: string,
+  definitions: JobDefinition<any>[],
+  log: Logger,
+  opts: { maxConnections?: number } = {},
+): Promise<JobQueue> {
   const boss = new PgBoss({
     connectionString: databaseUrl,
     schema: 'pgboss',
-    max: 5,
+    max: opts.maxConnections ?? 5,
     // A NOTIFY wakes workers at once; polling stays as a slow backstop.
     useListenNotify: true,
     // Expired jobs and lapsed heartbeats (a worker killed mid-job) are found by the supervise+monitor

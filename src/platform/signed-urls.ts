@@ -22,15 +22,27 @@ export function createUrlSigner(secret: string, publicUrl: string): UrlSigner {
     `${base}/media/${fileId}/${token}/${encodeURIComponent(filename)}`;
   const ownUrl = new RegExp(`^${escapeRegExp(base)}/media/(${UUID})/([A-Za-z0-9_.-]+)/[^/?#]+$`);
 
+  // Permanent tokens never change; remembering them keeps an HMAC off every file read.
+  const permanentTokens = new Map<string, string>();
+  const permanentToken = (fileId: string) => {
+    let token = permanentTokens.get(fileId);
+    if (token === undefined) {
+      token = mac(`file:${fileId}`);
+      if (permanentTokens.size >= 50_000) permanentTokens.clear();
+      permanentTokens.set(fileId, token);
+    }
+    return token;
+  };
+
   return {
-    storageUrl: (fileId, filename) => build(fileId, mac(`file:${fileId}`), filename),
+    storageUrl: (fileId, filename) => build(fileId, permanentToken(fileId), filename),
     shortLivedUrl(fileId, filename, ttlSeconds) {
       const expires = Math.floor(Date.now() / 1000) + ttlSeconds;
       return build(fileId, `${expires}.${mac(`file:${fileId}:${expires}`)}`, filename);
     },
     verify(fileId, token, now = Date.now()) {
       const dot = token.indexOf('.');
-      if (dot === -1) return safeEqual(token, mac(`file:${fileId}`));
+      if (dot === -1) return safeEqual(token, permanentToken(fileId));
       const expires = Number(token.slice(0, dot));
       if (!Number.isInteger(expires) || expires * 1000 < now) return false;
       return safeEqual(token.slice(dot + 1), mac(`file:${fileId}:${expires}`));

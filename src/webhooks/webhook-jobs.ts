@@ -26,7 +26,7 @@ class DeliveryFailed extends Error {}
 /**
  * One attempt: POST {data, timestamp} to the command's webhook_url, else to the account webhook.
  * Each attempt is recorded; a failure is retried with backoff by the queue. Account webhooks count
- * consecutive failed attempts and switch off at DISABLE_AFTER_FAILURES until the next PUT.
+ * consecutive failed deliveries and switch off at DISABLE_AFTER_FAILURES until the next PUT.
  */
 async function deliver(deps: Deps, { commandId }: DeliveryPayload, job: Job<unknown>): Promise<void> {
   // Ordered as GET /commands/:id orders them, so `data` is the same document, key for key.
@@ -66,7 +66,9 @@ async function deliver(deps: Deps, { commandId }: DeliveryPayload, job: Job<unkn
       durationMs: Date.now() - started,
     },
   });
-  if (usesAccountWebhook) {
+  // A delivery counts once against the account webhook, on its first attempt ("8 consecutive failed
+  // deliveries"): one command retried 8 times must not switch the webhook off. Any success resets.
+  if (usesAccountWebhook && (ok || job.retryCount === 0)) {
     // updateMany: the config may have been deleted meanwhile (update would throw), and the switch-off
     // is one conditional statement, so a PUT landing between two steps is never overridden.
     await deps.db.webhookConfig.updateMany({

@@ -1,6 +1,6 @@
 // vitest globalSetup: one Postgres server for the whole run. DATABASE_URL (a role that may CREATE DATABASE)
-// wins; without it an embedded server starts under the system temp dir and is removed at teardown.
-import { rm } from 'node:fs/promises';
+// wins; without it an embedded server starts under the run's temp dir and is removed at teardown.
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -14,11 +14,18 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Every temp dir of the run (lavfi media, data dirs, s3rver) goes under one directory that the
+  // teardown removes: test files need not each clean up, and a run leaves nothing in /tmp. The test
+  // workers and every process they start inherit TMPDIR, so os.tmpdir() points there.
+  const runTmp = await mkdtemp(path.join(os.tmpdir(), 'ffapi-test-run-'));
+  process.env.TMPDIR = runTmp;
+  const removeRunTmp = () => rm(runTmp, { recursive: true, force: true });
+
   const givenUrl = process.env.DATABASE_URL?.trim();
   if (givenUrl) {
     await assertReachable(givenUrl);
     project.provide('adminDatabaseUrl', givenUrl);
-    return async () => {};
+    return removeRunTmp;
   }
 
   const dataDir = path.join(os.tmpdir(), `ffapi-test-pg-${process.pid}`);
@@ -28,6 +35,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     await server.stop();
     await rm(dataDir, { recursive: true, force: true });
+    await removeRunTmp();
   };
 }
 

@@ -34,12 +34,18 @@ describe('resolveMediaBinaries', () => {
 
   it('uses an explicit path for one binary and searches for the other', () => {
     const found = resolveMediaBinaries({ ffmpegPath: '/usr/bin/ffmpeg' });
-    expect(found).toEqual({ ffmpeg: '/usr/bin/ffmpeg', ffprobe: '/usr/bin/ffprobe' });
+    expect(found.ffmpeg).toBe('/usr/bin/ffmpeg');
+    expect(found.ffprobe).toMatch(/node_modules\/@ffprobe-installer\/.+\/ffprobe$/);
+    expect(resolveMediaBinaries({ ffprobePath: '/usr/bin/ffprobe' }).ffprobe).toBe('/usr/bin/ffprobe');
   });
 
-  it('finds the system binaries on PATH, first match wins', () => {
+  it('finds ffmpeg on PATH (first match wins) but prefers the shipped static ffprobe', () => {
     process.env.PATH = ['relative/dir', '', '/nonexistent', '/usr/bin', '/bin'].join(path.delimiter);
-    expect(resolveMediaBinaries({})).toEqual({ ffmpeg: '/usr/bin/ffmpeg', ffprobe: '/usr/bin/ffprobe' });
+    const found = resolveMediaBinaries({});
+    expect(found.ffmpeg).toBe('/usr/bin/ffmpeg');
+    expect(found.ffprobe).toMatch(/node_modules\/@ffprobe-installer\/.+\/ffprobe$/);
+    // Checks that must sniff content as this FFmpeg does use the ffprobe of the same build.
+    expect(found.ffprobeOfFfmpeg).toBe('/usr/bin/ffprobe');
   });
 
   it('falls back to the npm-shipped binaries when PATH has none, and they run', async () => {

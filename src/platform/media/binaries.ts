@@ -4,7 +4,13 @@ import path from 'node:path';
 
 export interface MediaBinaries {
   ffmpeg: string;
+  /** For reading media fields: fast to start. */
   ffprobe: string;
+  /**
+   * The ffprobe of FFmpeg's own build (beside it), else `ffprobe`: security checks must see a file
+   * the way the FFmpeg that will open it does, and builds differ in how they sniff content.
+   */
+  ffprobeOfFfmpeg: string;
 }
 
 export interface MediaBinaryOptions {
@@ -27,12 +33,15 @@ const ENV_HINT: Record<BinaryName, string> = {
 /**
  * Finds ffmpeg and ffprobe, each on its own: an explicit path (which must be an executable file),
  * else the first one on PATH, else the binary shipped in node_modules by the installer packages.
+ * ffprobe is the exception: the shipped static build comes before PATH. Every stored file is probed
+ * once, and a distribution's dynamically linked ffprobe spends 50-130 ms loading some 200 shared
+ * libraries before it reads a byte, the static one 3 ms (BENCHMARKS.md, ingest-latency).
  */
 export function resolveMediaBinaries(opts: MediaBinaryOptions): MediaBinaries {
-  return {
-    ffmpeg: resolveBinary('ffmpeg', opts.ffmpegPath),
-    ffprobe: resolveBinary('ffprobe', opts.ffprobePath),
-  };
+  const ffmpeg = resolveBinary('ffmpeg', opts.ffmpegPath);
+  const ffprobe = resolveBinary('ffprobe', opts.ffprobePath);
+  const beside = path.join(path.dirname(ffmpeg), process.platform === 'win32' ? 'ffprobe.exe' : 'ffprobe');
+  return { ffmpeg, ffprobe, ffprobeOfFfmpeg: executableProblem(beside) === null ? beside : ffprobe };
 }
 
 function resolveBinary(name: BinaryName, explicitPath: string | undefined): string {
@@ -43,7 +52,16 @@ function resolveBinary(name: BinaryName, explicitPath: string | undefined): stri
     }
     return path.resolve(explicitPath);
   }
+  if (name === 'ffprobe') return shippedIfUsable(name) ?? findOnPath(name, process.env.PATH ?? '') ?? npmShippedBinary(name);
   return findOnPath(name, process.env.PATH ?? '') ?? npmShippedBinary(name);
+}
+
+function shippedIfUsable(name: BinaryName): string | null {
+  try {
+    return npmShippedBinary(name);
+  } catch {
+    return null;
+  }
 }
 
 /** Returns why `file` cannot be run, or null when it is an executable regular file. */

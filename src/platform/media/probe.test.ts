@@ -241,12 +241,15 @@ describe('probeMedia and playlists', () => {
     const secret = path.join(hostDir, 'secret.mp4');
     await copyFile(path.join(dir, 'clip.mp4'), secret);
     const list = `#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n${secret}\n#EXT-X-ENDLIST\n`;
-    // Named .txt: ffprobe picks the demuxer by content, so the name does not protect anything.
-    await writeFile(path.join(dir, 'playlist.txt'), list);
-    const fields = await probeFile('playlist.txt');
-    expect(fields).toMatchObject({ fileType: 'other', width: null, height: null, duration: null, codec: null });
+    // Named .txt, FFmpeg 5 picks the demuxer by content; newer builds want a playlist extension. The
+    // whitelist must hold either way.
+    for (const name of ['playlist.txt', 'playlist.m3u8']) {
+      await writeFile(path.join(dir, name), list);
+      const fields = await probeFile(name);
+      expect(fields).toMatchObject({ fileType: 'other', width: null, height: null, duration: null, codec: null });
+    }
     // The same playlist, probed without the whitelist, does reach the host file: the route is real.
-    const { stdout } = await run(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_streams', path.join(dir, 'playlist.txt')]);
+    const { stdout } = await run(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_streams', path.join(dir, 'playlist.m3u8')]);
     expect(JSON.parse(stdout).streams[0]?.width).toBe(320);
   });
 });

@@ -1,4 +1,5 @@
 // The storage contract shared by the local-disk and S3 drivers, plus the helpers both use.
+import { lstat } from 'node:fs/promises';
 import { Transform, type TransformCallback, type Readable } from 'node:stream';
 
 /** Inclusive byte range, as in an HTTP `Range: bytes=start-end` header. */
@@ -31,6 +32,11 @@ export interface StorageDriver {
    * left at key, and the error is rethrown unchanged. Resolves with the byte count.
    */
   put(key: string, body: Readable, opts?: PutOptions): Promise<{ size: number }>;
+  /**
+   * Stores a finished local regular file (never a symlink) under key, as put does. The file may be
+   * moved rather than copied: it is gone or unchanged afterwards, so the caller must be done with it.
+   */
+  putFile(key: string, file: string, opts?: PutOptions): Promise<{ size: number }>;
   /** Throws ObjectNotFoundError when missing. A range starting past the end yields no bytes. */
   getStream(key: string, range?: ByteRange): Promise<Readable>;
   stat(key: string): Promise<StoredObject | null>;
@@ -92,6 +98,14 @@ export class ByteCounter extends Transform {
 
 export function byteLimit(maxBytes?: number): ByteCounter {
   return new ByteCounter(maxBytes);
+}
+
+/** The size of a file putFile may store: a regular file (lstat, so not a symlink) within maxBytes. */
+export async function regularFileSize(file: string, maxBytes?: number): Promise<number> {
+  const info = await lstat(file);
+  if (!info.isFile()) throw new Error(`${file} is not a regular file`);
+  if (maxBytes !== undefined && info.size > maxBytes) throw new ObjectTooLargeError(maxBytes);
+  return info.size;
 }
 
 /** Keys are `<account>/<file id>/<filename>`: relative, slash-separated, no dot segments. */

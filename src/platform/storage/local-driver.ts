@@ -2,7 +2,7 @@
 // the target and are renamed into place, so a reader never sees a partial object.
 import { randomBytes } from 'node:crypto';
 import { constants, createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, open, readdir, rename, rm, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { access, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -12,11 +12,13 @@ import {
   assertValidRange,
   byteLimit,
   ObjectNotFoundError,
+  regularFileSize,
   UnsafeKeyError,
   type StorageDriver,
 } from './driver.ts';
 
 const TEMP_FILE = /\.part-[0-9a-f]{12}$/;
+const WRITE_BUFFER_BYTES = 1 * 1024 * 1024;
 
 function hasCode(err: unknown, ...codes: string[]): boolean {
   return err instanceof Error && codes.includes((err as NodeJS.ErrnoException).code ?? '');
@@ -32,17 +34,26 @@ export function createLocalDriver(rootDir: string): StorageDriver {
     return full;
   }
 
-  // A concurrent delete may prune the directory between mkdir and open, so retry on ENOENT.
-  async function openTemp(target: string): Promise<{ tmp: string; handle: FileHandle }> {
+  /**
+   * Creates target's directory, then runs write. A concurrent delete may prune that directory, still
+   * empty, before write uses it: on ENOENT both run again (up to 5 times) while retryable() agrees.
+   */
+  async function inTargetDir<T>(target: string, write: () => Promise<T>, retryable = async () => true): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       await mkdir(path.dirname(target), { recursive: true });
-      const tmp = `${target}.part-${randomBytes(6).toString('hex')}`;
       try {
-        return { tmp, handle: await open(tmp, 'wx') };
+        return await write();
       } catch (err) {
-        if (!hasCode(err, 'ENOENT') || attempt >= 5) throw err;
+        if (!hasCode(err, 'ENOENT') || attempt >= 5 || !(await retryable())) throw err;
       }
     }
+  }
+
+  function openTemp(target: string): Promise<{ tmp: string; handle: FileHandle }> {
+    return inTargetDir(target, async () => {
+      const tmp = `${target}.part-${randomBytes(6).toString('hex')}`;
+      return { tmp, handle: await open(tmp, 'wx') };
+    });
   }
 
   async function pruneEmptyParents(dir: string): Promise<void> {
@@ -64,8 +75,23 @@ export function createLocalDriver(rootDir: string): StorageDriver {
     }
   }
 
-  return {
+  const driver: StorageDriver = {
     kind: 'local',
+
+    // Same disk: a rename, no copy (a command's output moves from its working directory).
+    async putFile(key, file, opts = {}) {
+      const target = resolveKey(key);
+      const size = await regularFileSize(file, opts.maxBytes);
+      // ENOENT is retried only while the source is still there (else it is the source that is gone).
+      const sourceExists = async () => (await lstat(file).catch(() => null)) !== null;
+      try {
+        await inTargetDir(target, () => rename(file, target), sourceExists);
+      } catch (err) {
+        if (!hasCode(err, 'EXDEV')) throw err;
+        return driver.put(key, createReadStream(file), opts);
+      }
+      return { size };
+    },
 
     async put(key, body, opts = {}) {
       const target = resolveKey(key);
@@ -74,7 +100,9 @@ export function createLocalDriver(rootDir: string): StorageDriver {
       try {
         const opened = await openTemp(target);
         tmp = opened.tmp;
-        await pipeline(body, counter, createWriteStream(tmp, { fd: opened.handle }));
+        // A deep write buffer lets the socket keep filling while the disk writes (chunks queued behind a
+        // write in progress go out as one writev); at the default 16 KiB each chunk waits for the last.
+        await pipeline(body, counter, createWriteStream(tmp, { fd: opened.handle, highWaterMark: WRITE_BUFFER_BYTES }));
         await rename(tmp, target);
         return { size: counter.bytes };
       } catch (err) {
@@ -180,4 +208,5 @@ export function createLocalDriver(rootDir: string): StorageDriver {
       await access(root, constants.R_OK | constants.W_OK);
     },
   };
+  return driver;
 }

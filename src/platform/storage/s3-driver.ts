@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
@@ -19,6 +20,7 @@ import {
   assertValidRange,
   byteLimit,
   ObjectNotFoundError,
+  regularFileSize,
   type StorageDriver,
 } from './driver.ts';
 
@@ -89,8 +91,13 @@ export function createS3Driver(cfg: S3DriverConfig): StorageDriver {
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
 
-  return {
+  const driver: StorageDriver = {
     kind: 's3',
+
+    async putFile(key, file, opts = {}) {
+      await regularFileSize(file, opts.maxBytes);
+      return driver.put(key, createReadStream(file), opts);
+    },
 
     async put(key, body, opts = {}) {
       assertSafeKey(key);
@@ -210,4 +217,5 @@ export function createS3Driver(cfg: S3DriverConfig): StorageDriver {
       await client.send(new HeadBucketCommand({ Bucket: bucket }));
     },
   };
+  return driver;
 }

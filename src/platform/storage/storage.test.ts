@@ -1,7 +1,7 @@
 // One contract, two drivers: every story runs against local disk and against a real s3rver.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -226,6 +226,25 @@ describe.each(kinds)('$kind storage driver', ({ kind, setup }) => {
     expect(mine!.lastModified.getTime()).toBeGreaterThan(before);
     const everything = new Set(await listEverything());
     for (const object of listed) expect(everything.has(object.key), object.key).toBe(true);
+    await driver.delete(k);
+  });
+
+  it('putFile stores a local file (moved on local disk), and refuses symlinks and oversized files', async () => {
+    const dir = await mkdtemp(path.join(tmp, `put-file-${kind}-`));
+    const bytes = randomBytes(3 * MiB + 17);
+    const file = path.join(dir, 'out.mp4');
+    await writeFile(file, bytes);
+    const k = key('out.mp4');
+    expect(await driver.putFile(k, file, { maxBytes: 4 * MiB })).toEqual({ size: bytes.length });
+    expect(sha256(await readAll(await driver.getStream(k)))).toBe(sha256(bytes));
+    expect(existsSync(file)).toBe(kind === 's3'); // renamed into place on local disk
+
+    const before = await listEverything();
+    await writeFile(file, bytes);
+    await expect(driver.putFile(key('big.mp4'), file, { maxBytes: MiB })).rejects.toBeInstanceOf(ObjectTooLargeError);
+    await symlink(file, path.join(dir, 'link.mp4'));
+    await expect(driver.putFile(key('link.mp4'), path.join(dir, 'link.mp4'))).rejects.toThrow(/not a regular file/);
+    expect(await listEverything()).toEqual(before);
     await driver.delete(k);
   });
 

@@ -1,0 +1,50 @@
+// What option values may name, shared by the argument policy and the filter-graph check: no paths
+// outside the working directory, no protocols, no device or playlist formats.
+export const wordSet = (words: string) => new Set(words.trim().split(/\s+/));
+
+export const DENIED_FORMATS = wordSet(`alsa android_camera audiotoolbox avfoundation bktr caca decklink dshow dv1394 fbdev
+  gdigrab iec61883 jack kmsgrab libcdio libdc1394 openal opengl oss pulse sdl sdl2 sndio v4l2 video4linux2
+  vfwcap x11grab xcbgrab xv rtp rtp_mpegts rtsp sap sdp whip avisynth vapoursynth`);
+// Demuxers that open further files named inside their input; FFmpeg probes them by content too,
+// which the sandbox covers, but naming them explicitly is refused.
+export const REFERENCING_INPUT_FORMATS = wordSet('hls applehttp dash imf');
+export const PROTOCOLS = wordSet(`amqp async bluray cache concat concatf crypto data fd ffrtmpcrypt ffrtmphttp file ftp gopher
+  gophers hls http httpproxy https icecast ipfs ipns librist librtmp librtmpe librtmps librtmpt librtmpte
+  libsmbclient libsrt libssh libzmq md5 mmsh mmst pipe prompeg rist rtmp rtmpe rtmps rtmpt rtmpte rtmpts rtp
+  sctp sftp smb srt srtp subfile tcp tee tls udp udplite unix zmq dtls android_content whip`);
+
+const ABSOLUTE = /(^|[=:,|;'"])\//;
+const DOT_DOT = /(^|[/\\=:,|;'"\s])\.\.(?=$|[/\\:,|;'"\s])/;
+const TILDE = /(^|[=:])~/;
+export const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
+
+// FFmpeg reads many option values as key=value lists (av_dict_parse_string, e.g. -x264-params): it
+// drops backslashes and trims blanks around each piece, so `stats= /x` and `.\./` are paths too.
+// Linear in the value's length: whitespace runs collapse first, so no pattern rescans a long run.
+const asFfmpegReadsIt = (value: string) =>
+  value.replace(/[\\'"]/g, '').replace(/\s+/g, ' ').replace(/ ?([=:,|;]) ?/g, '$1').trim();
+
+export function pathProblem(value: string): string | undefined {
+  return rawPathProblem(value) ?? rawPathProblem(asFfmpegReadsIt(value));
+}
+
+function rawPathProblem(value: string): string | undefined {
+  if (/^subfile,/i.test(value)) return 'protocol "subfile" is not allowed';
+  if (value.includes('://')) return 'URLs are not allowed; declare the file in input_files';
+  if (ABSOLUTE.test(value)) return 'absolute paths are not allowed';
+  if (DOT_DOT.test(value)) return '".." path segments are not allowed';
+  if (TILDE.test(value)) return '"~" home paths are not allowed';
+  if (/protocol_(white|black)list/.test(value)) return 'protocol lists cannot be changed';
+  return undefined;
+}
+
+export const schemeProblem = (value: string, allowed: string[] = []) => {
+  const scheme = SCHEME.exec(value)?.[1];
+  return scheme && !allowed.includes(scheme) ? `protocol "${scheme}:" is not allowed` : undefined;
+};
+
+export function formatProblem(format: string): string | undefined {
+  if (DENIED_FORMATS.has(format)) return `format "${format}" opens a device or the network, or runs scripts`;
+  if (REFERENCING_INPUT_FORMATS.has(format)) return `input format "${format}" opens files named inside its input`;
+  return undefined;
+}

@@ -1,8 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, runNpmStart, runScript, type ServiceProcess } from './support/service-process.ts';
+import { until } from './support/wait.ts';
 
 // `npm start` on a machine with nothing set up: no DATABASE_URL, so an embedded Postgres under DATA_DIR.
 let dataDir: string;
@@ -11,17 +12,18 @@ let service: ServiceProcess | undefined;
 const base = () => `http://127.0.0.1:${port}`;
 const env = () => ({ DATABASE_URL: undefined, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', S3_BUCKET: undefined });
 
-/** SIGTERM to npm, as a supervisor would send; the server must then shut down and free its port. */
+const postmasterPid = () => path.join(dataDir, 'pg', 'cluster', 'postmaster.pid');
+
+/**
+ * SIGTERM to npm, as a supervisor would send. npm exits at once; the server then closes its port
+ * first and stops its embedded Postgres last, so both are awaited: the port must close and the
+ * postmaster's pid file must go within 30 s.
+ */
 async function stopService(): Promise<void> {
   service!.child.kill('SIGTERM');
   await service!.exited;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const up = await fetch(`${base()}/healthz`).then(() => true, () => false);
-    if (!up) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('the server was still answering 30 s after SIGTERM');
+  await until('the server to stop answering after SIGTERM', () => fetch(`${base()}/healthz`).then(() => false, () => true), 30_000, 200);
+  await until('the embedded Postgres to stop (its postmaster.pid to go)', () => access(postmasterPid()).then(() => false, () => true), 30_000, 200);
 }
 
 async function waitForHealth(timeoutMs = 60_000): Promise<void> {
@@ -99,9 +101,9 @@ describe('npm start with nothing configured (the README command)', () => {
     await waitForHealth();
     expect(service.output()).not.toMatch(/ffsk_[0-9a-f]{64}/);
     expect((await fetch(`${base()}/api/v1/files`, { headers: { 'X-API-KEY': key } })).status).toBe(200);
+    // stopService fails unless the embedded Postgres stops with the server (its pid file goes).
     await stopService();
-    // The embedded Postgres stopped with it: its pid file is gone.
-    await expect(readFile(path.join(dataDir, 'pg', 'cluster', 'postmaster.pid'))).rejects.toThrow(/ENOENT/);
+    await expect(readFile(postmasterPid())).rejects.toThrow(/ENOENT/);
   });
 
   it('reports every bad configuration value at once', async () => {

@@ -1,20 +1,36 @@
 import cluster, { type Worker } from 'node:cluster';
 import { startApp, type App } from './app.ts';
 import type { Config } from './config.ts';
+import { serveClusterScrapes } from './platform/cluster-metrics.ts';
 import { freePort } from './platform/free-port.ts';
 import type { Logger } from './platform/logger.ts';
+import { refreshQueueDepths } from './platform/metrics.ts';
 
 const RESTART_DELAY_MS = 1_000;
+const MAX_RESTART_DELAY_MS = 30_000;
+/** A child that exits sooner than this after its fork died young: the next fork waits longer. */
+const YOUNG_MS = 30_000;
+
+/** 1 s after a child that lived, doubling per child that died young in a row, up to 30 s. */
+export function restartDelayMs(youngDeathsInARow: number): number {
+  return Math.min(MAX_RESTART_DELAY_MS, RESTART_DELAY_MS * 2 ** Math.max(0, youngDeathsInARow - 1));
+}
 
 /**
  * HTTP_PROCESSES > 1: one Node process serves HTTP on one core, so this primary forks that many
  * children (node:cluster shares the port between them) and keeps for itself what must exist once:
  * the embedded Postgres, migrations, the bootstrap key and, with ROLE=all, the job workers. A child
- * that dies is forked again; stop() ends the children first, then the primary's own parts.
+ * that dies is forked again, later each time children die young in a row (one that cannot start
+ * must not be forked every second forever); stop() ends the children first, then the primary's own parts.
  */
 export async function startHttpCluster(config: Config, log: Logger): Promise<App> {
   const port = config.port === 0 ? await freePort(config.host) : config.port;
   const app = await startApp({ ...config, port }, { log, serveHttp: false });
+  serveClusterScrapes(app.deps.metrics.registry, () =>
+    refreshQueueDepths(app.deps.metrics, () => app.deps.queue.boss.getQueues()).catch((err: unknown) =>
+      log.warn({ err }, 'could not read queue depths'),
+    ),
+  );
   const childEnv = {
     ...process.env,
     DATABASE_URL: app.databaseUrl,
@@ -26,9 +42,12 @@ export async function startHttpCluster(config: Config, log: Logger): Promise<App
     BOOTSTRAP_API_KEY: '', // ensured by the primary; a child must not print a new key
   };
   let stopping = false;
+  const forkedAt = new Map<number, number>();
+  let youngDeaths = 0;
   const fork = (): Promise<Worker> =>
     new Promise((resolve, reject) => {
       const worker = cluster.fork(childEnv);
+      forkedAt.set(worker.id, Date.now());
       const failed = (code: number | null) => reject(new Error(`an HTTP process exited during start-up (${code})`));
       worker.once('exit', failed);
       worker.once('listening', () => {
@@ -48,11 +67,15 @@ export async function startHttpCluster(config: Config, log: Logger): Promise<App
     throw err;
   }
   cluster.on('exit', (worker, code, signal) => {
+    const lived = Date.now() - (forkedAt.get(worker.id) ?? 0);
+    forkedAt.delete(worker.id);
     if (stopping) return;
-    log.error({ pid: worker.process.pid, code, signal }, 'an HTTP process exited; starting another');
+    youngDeaths = lived < YOUNG_MS ? youngDeaths + 1 : 0;
+    const delayMs = restartDelayMs(youngDeaths);
+    log.error({ pid: worker.process.pid, code, signal, restartInMs: delayMs }, 'an HTTP process exited; starting another');
     setTimeout(() => {
       if (!stopping) fork().catch((err: unknown) => log.error({ err }, 'could not start an HTTP process'));
-    }, RESTART_DELAY_MS).unref();
+    }, delayMs).unref();
   });
   log.info({ processes: config.httpProcesses, port }, 'HTTP processes listening');
 

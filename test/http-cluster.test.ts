@@ -104,6 +104,25 @@ describe('HTTP_PROCESSES=2', () => {
     await until(withOutput('the new process to answer too'), async () => (await listFiles()) === 200, 30_000);
   });
 
+  it('/metrics answers for the whole cluster: every HTTP process\'s requests and the primary\'s jobs', async () => {
+    const scrape = () => fetch(`${base}/metrics`, { headers: { connection: 'close' } }).then(async (r) => ({ status: r.status, text: await r.text() }));
+    const listed = (text: string) => Number(/^ffapi_http_requests_total\{method="GET",route="\/api\/v1\/files",status="200"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    const before = await scrape();
+    expect(before.status).toBe(200);
+    // New connections each: the cluster hands them to the two HTTP processes in turn.
+    for (let i = 0; i < 20; i++) expect(await listFiles()).toBe(200);
+    // Whichever process takes a scrape, it counts all 20; a process alone would count about 10.
+    for (let i = 0; i < 4; i++) {
+      const after = await scrape();
+      expect(after.status).toBe(200);
+      expect(after.text).toMatch(/^ffapi_scrape_processes 3$/m);
+      expect(listed(after.text) - listed(before.text)).toBe(20);
+      // The probe job of the first test ran in the primary, which serves no HTTP.
+      expect(after.text).toMatch(/^ffapi_job_outcomes_total\{queue="[^"]+",outcome="completed"\} [1-9]/m);
+      expect(after.text).toMatch(/^ffapi_queue_depth\{queue="[^"]+",state="queued"\} \d+$/m);
+    }
+  });
+
   it('stops every process on SIGTERM', async () => {
     const pids = serviceProcesses(service.child.pid!).map((p) => p.pid);
     expect(pids.length).toBe(3);

@@ -155,6 +155,7 @@ describe('observability', () => {
     expect(text).toMatch(/ffapi_queue_depth\{queue="command.run",state="queued"\} \d+/);
     expect(text).toMatch(/ffapi_job_outcomes_total\{queue="command.run",outcome="completed"\} [1-9]/);
     expect(text).toMatch(/ffapi_ffmpeg_seconds_total\{result="ok"\} [0-9.]+/);
+    expect(text).toMatch(/^ffapi_scrape_processes 1$/m);
   });
 
   it('every error body and response carries the request id', async () => {

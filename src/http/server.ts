@@ -1,10 +1,13 @@
+import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { Authorize } from '../accounts/authenticator.ts';
 import { createGraphQL } from '../graphql/graphql-server.ts';
 import { readGraphQLBody } from '../graphql/request-guards.ts';
+import { scrapeThroughPrimary } from '../platform/cluster-metrics.ts';
 import type { Deps } from '../platform/context.ts';
 import { AppError, type ErrorCode } from '../platform/errors.ts';
+import { refreshQueueDepths } from '../platform/metrics.ts';
 import { serveDocs } from './docs-page.ts';
 import { handleMedia } from './media-route.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -99,15 +102,20 @@ function toAppError(err: unknown): unknown {
 
 async function serveMetrics(deps: Deps, res: http.ServerResponse): Promise<void> {
   deps.metrics.labelRoute(res, '/metrics');
-  await refreshQueueDepths(deps).catch((err: unknown) => deps.log.warn({ err }, 'could not read queue depths'));
-  res.writeHead(200, { 'content-type': deps.metrics.registry.contentType }).end(await deps.metrics.registry.metrics());
-}
-
-async function refreshQueueDepths(deps: Deps): Promise<void> {
-  for (const queue of await deps.queue.boss.getQueues()) {
-    deps.metrics.queueDepth.set({ queue: queue.name, state: 'queued' }, queue.queuedCount);
-    deps.metrics.queueDepth.set({ queue: queue.name, state: 'active' }, queue.activeCount);
+  let text: string;
+  if (cluster.isWorker) {
+    // One of HTTP_PROCESSES: the primary merges every process's metrics with its own.
+    text = await scrapeThroughPrimary().catch((err: unknown) => {
+      deps.log.warn({ err }, 'the metrics scrape through the primary failed');
+      throw new AppError('SERVICE_UNAVAILABLE', 'The metrics of the other processes could not be collected; try again.');
+    });
+  } else {
+    await refreshQueueDepths(deps.metrics, () => deps.queue.boss.getQueues()).catch((err: unknown) =>
+      deps.log.warn({ err }, 'could not read queue depths'),
+    );
+    text = await deps.metrics.registry.metrics();
   }
+  res.writeHead(200, { 'content-type': deps.metrics.registry.contentType }).end(text);
 }
 
 async function ready(deps: Deps, res: http.ServerResponse): Promise<void> {

@@ -39,6 +39,13 @@ export function createMetrics() {
       labelNames: ['queue', 'state'] as const,
       registers: [registry],
     }),
+    // 1 in every process, summed when an HTTP cluster merges its processes' metrics: a scrape says
+    // how many processes it covers, and a missing one shows.
+    processes: new Gauge({
+      name: 'ffapi_scrape_processes',
+      help: 'Processes whose metrics this scrape merged (the primary and each HTTP process; 1 without HTTP_PROCESSES)',
+      registers: [registry],
+    }),
     /** Names the route template a response answered (a bounded label, unlike raw paths). */
     labelRoute(res: ServerResponse, route: string) {
       routes.set(res, route);
@@ -47,7 +54,19 @@ export function createMetrics() {
       return routes.get(res) ?? 'other';
     },
   };
+  metrics.processes.set(1);
   return metrics;
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Sets the queue-depth gauge from the queue's own counts; called at each scrape. */
+export async function refreshQueueDepths(
+  metrics: Metrics,
+  queues: () => Promise<{ name: string; queuedCount: number; activeCount: number }[]>,
+): Promise<void> {
+  for (const queue of await queues()) {
+    metrics.queueDepth.set({ queue: queue.name, state: 'queued' }, queue.queuedCount);
+    metrics.queueDepth.set({ queue: queue.name, state: 'active' }, queue.activeCount);
+  }
+}

@@ -3,8 +3,7 @@
 // compares throughput with a plain `cp` of the same bytes on the same disk, and with the ceiling the
 // machine sets (support/upload-ceiling.ts: a drain-only HTTP server; the S3 driver straight into s3rver).
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify, parseArgs } from 'node:util';
 import { startS3 } from '../test/support/s3.ts';
@@ -13,7 +12,7 @@ import { machineLines, markdownTable, recordRun } from './support/benchmarks-md.
 import { uploadGenerated, writeGeneratedFile } from './support/generated-upload.ts';
 import { median, MIB, readMemory, resetPeak, sampleRss } from './support/rss-sampler.ts';
 import { startServer, type ServerProcess } from './support/server-process.ts';
-import { directS3PutSeconds, drainedUploadSeconds } from './support/upload-ceiling.ts';
+import { directS3PutSeconds, drainedUploadSeconds, writtenUploadSeconds } from './support/upload-ceiling.ts';
 
 const LIMIT_BYTES = 200e6;
 const BENCH_MAX_FILE_BYTES = 8 * 1024 ** 3; // startServer's MAX_FILE_BYTES: the same S3 part size
@@ -38,6 +37,7 @@ interface Measurement {
 }
 
 async function measureUpload(server: ServerProcess, size: number): Promise<Measurement> {
+  await syncDisks();
   const peakReset = resetPeak(server.pid);
   const rssBefore = readMemory(server.pid).rssBytes;
   const sampling = sampleRss(server.pid);
@@ -78,30 +78,22 @@ async function api(server: ServerProcess, pathname: string, method = 'GET'): Pro
   return body;
 }
 
-/** Median seconds of `cp` of a freshly written file to a new name in the same directory. */
-async function cpSeconds(dir: string, size: number): Promise<number> {
-  const source = path.join(dir, 'source.bin');
-  await writeGeneratedFile(source, size);
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const target = path.join(dir, `copy-${i}.bin`);
-    const started = process.hrtime.bigint();
-    await promisify(execFile)('cp', [source, target]);
-    times.push(Number(process.hrtime.bigint() - started) / 1e9);
-    await rm(target);
-  }
-  await rm(source);
-  return median(times);
-}
+/**
+ * Writes dirty pages back before each timed run: without it every run starts with the previous runs'
+ * gigabytes still being written back, and the kernel throttles the next writer (figures fell run by run).
+ */
+const syncDisks = () => promisify(execFile)('sync');
 
-const tmp = await mkdtemp(path.join(os.tmpdir(), 'ffapi-bench-cp-'));
-const cp = new Map<number, number>();
-try {
-  for (const size of sizes) cp.set(size, await cpSeconds(tmp, size));
-} finally {
-  await rm(tmp, { recursive: true, force: true });
+/** Seconds of one `cp` of source to a new name beside it (the copy is removed afterwards). */
+async function cpSeconds(source: string): Promise<number> {
+  const target = `${source}.copy`;
+  await syncDisks();
+  const started = process.hrtime.bigint();
+  await promisify(execFile)('cp', [source, target]);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await rm(target);
+  return seconds;
 }
-for (const [size, seconds] of cp) console.log(`cp ${size / MIB} MiB: ${seconds.toFixed(2)} s, ${(size / MIB / seconds).toFixed(0)} MiB/s`);
 
 const rows: string[][] = [];
 let postgresVersion = '';
@@ -115,24 +107,39 @@ for (const storage of storages) {
   try {
     server = await startServer({ databaseUrl: database.url, env: s3?.env, nodeFlags });
     for (const size of sizes) {
+      // Each run measures cp, the ceilings and the upload back to back, so that the machine's drift
+      // (page cache, writeback, a noisy neighbour) falls on all of them alike.
+      const source = path.join(server.dataDir, 'cp-source.bin');
+      await writeGeneratedFile(source, size);
+      const cpRuns: number[] = [];
       const ceiling: number[] = [];
-      for (let i = 1; i <= runs; i++) {
-        ceiling.push(s3 ? await directS3PutSeconds(s3, size, BENCH_MAX_FILE_BYTES) : await drainedUploadSeconds(size));
+      const rawWrite: number[] = [];
+      const results: Measurement[] = [];
+      try {
+        for (let i = 1; i <= runs; i++) {
+          cpRuns.push(await cpSeconds(source));
+          await syncDisks();
+          ceiling.push(s3 ? await directS3PutSeconds(s3, size, BENCH_MAX_FILE_BYTES) : await drainedUploadSeconds(size));
+          if (!s3) {
+            await syncDisks();
+            rawWrite.push(await writtenUploadSeconds(size, server.dataDir));
+          }
+          const m = await measureUpload(server, size);
+          results.push(m);
+          const mibps = (seconds: number | undefined) => (seconds ? (size / MIB / seconds).toFixed(0) : '—');
+          console.log(
+            `${storage} ${size / MIB} MiB run ${i}: ${mibps(m.seconds)} MiB/s (cp ${mibps(cpRuns.at(-1))}, ceiling ${mibps(ceiling.at(-1))}, ` +
+              `raw write ${mibps(rawWrite.at(-1))}), peak RSS ${(m.peakRss / MIB).toFixed(1)} MiB, VmHWM ${(m.hwm / MIB).toFixed(1)} MiB, before ${(m.rssBefore / MIB).toFixed(1)} MiB`,
+          );
+        }
+      } finally {
+        await rm(source, { force: true });
       }
       const ceilingMibps = size / MIB / median(ceiling);
-      console.log(`${storage} ${size / MIB} MiB ceiling: ${ceilingMibps.toFixed(0)} MiB/s`);
-      const results: Measurement[] = [];
-      for (let i = 1; i <= runs; i++) {
-        const m = await measureUpload(server, size);
-        results.push(m);
-        console.log(
-          `${storage} ${size / MIB} MiB run ${i}: ${m.seconds.toFixed(2)} s, ${(size / MIB / m.seconds).toFixed(0)} MiB/s, ` +
-            `peak RSS ${(m.peakRss / MIB).toFixed(1)} MiB, VmHWM ${(m.hwm / MIB).toFixed(1)} MiB, before ${(m.rssBefore / MIB).toFixed(1)} MiB`,
-        );
-      }
+      const rawWriteMibps = s3 ? Number.NaN : size / MIB / median(rawWrite);
       const seconds = median(results.map((r) => r.seconds));
       const peak = Math.max(median(results.map((r) => r.peakRss)), median(results.map((r) => r.hwm)) || 0);
-      const cpMibps = size / MIB / cp.get(size)!;
+      const cpMibps = size / MIB / median(cpRuns);
       if (size >= 1024 * MIB && peak > LIMIT_BYTES) over = true;
       rows.push([
         `${size / MIB} MiB`,
@@ -143,6 +150,7 @@ for (const storage of storages) {
         (size / MIB / seconds / cpMibps).toFixed(2),
         ceilingMibps.toFixed(0),
         (size / MIB / seconds / ceilingMibps).toFixed(2),
+        s3 ? '—' : `${rawWriteMibps.toFixed(0)} (${(rawWriteMibps / cpMibps).toFixed(2)} × cp)`,
         (median(results.map((r) => r.peakRss)) / MIB).toFixed(1),
         (median(results.map((r) => r.hwm)) / MIB).toFixed(1),
         (median(results.map((r) => r.rssBefore)) / MIB).toFixed(1),
@@ -158,7 +166,7 @@ for (const storage of storages) {
 }
 
 const table = markdownTable(
-  ['Size', 'Storage', 'Seconds', 'MiB/s', 'cp MiB/s', 'Upload ÷ cp', 'Ceiling MiB/s', 'Upload ÷ ceiling', 'Peak RSS (50 ms samples) MiB', 'VmHWM MiB', 'RSS before MiB', 'Added by upload MiB', '≤ 200 MB'],
+  ['Size', 'Storage', 'Seconds', 'MiB/s', 'cp MiB/s', 'Upload ÷ cp', 'Ceiling MiB/s', 'Upload ÷ ceiling', 'Raw write MiB/s', 'Peak RSS (50 ms samples) MiB', 'VmHWM MiB', 'RSS before MiB', 'Added by upload MiB', '≤ 200 MB'],
   rows,
 );
 const section = [
@@ -168,10 +176,11 @@ const section = [
   '',
   `\`POST /api/v1/files/upload\` of a generated file (a repeated 1 MiB random block, streamed by the client) to the ` +
     `service started as its own process exactly as \`npm start\` runs it (bundled, no TypeScript loader); the server's VmRSS sampled every 50 ms, ` +
-    `VmHWM reset before each upload. Seconds: request start to response. cp: \`cp\` of the same bytes on the same disk ` +
+    `VmHWM reset before each upload. \`sync\` before every timed run (uploads, cp, ceilings), so none starts while the last one's bytes are still written back. Seconds: request start to response. cp: \`cp\` of the same bytes on the same disk (in DATA_DIR), measured in each run right before its ceilings and upload ` +
     `(from the page cache; cp copies inside the kernel, while an upload crosses loopback TCP and user space twice). ` +
     'Ceiling: the most this machine allows an upload, measured in the same run: for local, the same client and bytes into ' +
-    'an HTTP server (its own process) that only drains the body; for S3, the service\'s own S3 driver putting the same ' +
+    'an HTTP server (its own process) that only drains the body; raw write: the same server writing the raw body ' +
+    '(boundaries and all, no parsing) to a file in the service\'s DATA_DIR with writev, one write in flight; for S3, the service\'s own S3 driver putting the same ' +
     `bytes straight into the same s3rver (which runs inside the bench process). Added by upload: peak minus RSS before, per run. Median of ${runs} run(s) per case; every upload checked (200, file_id, STORED, size_mbytes).` +
     `${args['server-flags'] ? ` Server flags: \`${args['server-flags']}\`.` : ''}`,
   '',

@@ -1,11 +1,12 @@
 // Local-disk storage: one file per key under a root directory. Writes land in a temp file beside
 // the target and are renamed into place, so a reader never sees a partial object.
 import { randomBytes } from 'node:crypto';
-import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import { access, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { BatchedFileWriter } from './batched-file-writer.ts';
 import {
   assertSafeKey,
   assertSafePrefix,
@@ -18,7 +19,7 @@ import {
 } from './driver.ts';
 
 const TEMP_FILE = /\.part-[0-9a-f]{12}$/;
-const WRITE_BUFFER_BYTES = 1 * 1024 * 1024;
+const WRITE_BATCH_BYTES = 1024 * 1024;
 
 function hasCode(err: unknown, ...codes: string[]): boolean {
   return err instanceof Error && codes.includes((err as NodeJS.ErrnoException).code ?? '');
@@ -100,9 +101,11 @@ export function createLocalDriver(rootDir: string): StorageDriver {
       try {
         const opened = await openTemp(target);
         tmp = opened.tmp;
-        // A deep write buffer lets the socket keep filling while the disk writes (chunks queued behind a
-        // write in progress go out as one writev); at the default 16 KiB each chunk waits for the last.
-        await pipeline(body, counter, createWriteStream(tmp, { fd: opened.handle, highWaterMark: WRITE_BUFFER_BYTES }));
+        try {
+          await pipeline(body, counter, new BatchedFileWriter(opened.handle, WRITE_BATCH_BYTES));
+        } finally {
+          await opened.handle.close();
+        }
         await rename(tmp, target);
         return { size: counter.bytes };
       } catch (err) {

@@ -3,7 +3,8 @@
 // compares throughput with a plain `cp` of the same bytes on the same disk, and with the ceiling the
 // machine sets (support/upload-ceiling.ts: a drain-only HTTP server; the S3 driver straight into s3rver).
 import { execFile } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify, parseArgs } from 'node:util';
 import { startS3 } from '../test/support/s3.ts';
@@ -84,16 +85,36 @@ async function api(server: ServerProcess, pathname: string, method = 'GET'): Pro
  */
 const syncDisks = () => promisify(execFile)('sync');
 
-/** Seconds of one `cp` of source to a new name beside it (the copy is removed afterwards). */
-async function cpSeconds(source: string): Promise<number> {
-  const target = `${source}.copy`;
+/**
+ * Median seconds of `cp` of a freshly written file to a new name beside it. Measured before any
+ * server starts: on this VM a gigabyte of cp (written back by the next sync) slows whatever runs
+ * next by half, so cp runs in its own block rather than between the uploads it would slow.
+ */
+async function cpSeconds(dir: string, size: number): Promise<number> {
+  const source = path.join(dir, 'source.bin');
+  await writeGeneratedFile(source, size);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const target = path.join(dir, `copy-${i}.bin`);
+    await syncDisks();
+    const started = process.hrtime.bigint();
+    await promisify(execFile)('cp', [source, target]);
+    times.push(Number(process.hrtime.bigint() - started) / 1e9);
+    await rm(target);
+  }
+  await rm(source);
   await syncDisks();
-  const started = process.hrtime.bigint();
-  await promisify(execFile)('cp', [source, target]);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  await rm(target);
-  return seconds;
+  return median(times);
 }
+
+const tmp = await mkdtemp(path.join(os.tmpdir(), 'ffapi-bench-cp-'));
+const cp = new Map<number, number>();
+try {
+  for (const size of sizes) cp.set(size, await cpSeconds(tmp, size));
+} finally {
+  await rm(tmp, { recursive: true, force: true });
+}
+for (const [size, seconds] of cp) console.log(`cp ${size / MIB} MiB: ${seconds.toFixed(2)} s, ${(size / MIB / seconds).toFixed(0)} MiB/s`);
 
 const rows: string[][] = [];
 let postgresVersion = '';
@@ -107,39 +128,31 @@ for (const storage of storages) {
   try {
     server = await startServer({ databaseUrl: database.url, env: s3?.env, nodeFlags });
     for (const size of sizes) {
-      // Each run measures cp, the ceilings and the upload back to back, so that the machine's drift
+      // Each run measures the ceilings and the upload back to back, so that the machine's drift
       // (page cache, writeback, a noisy neighbour) falls on all of them alike.
-      const source = path.join(server.dataDir, 'cp-source.bin');
-      await writeGeneratedFile(source, size);
-      const cpRuns: number[] = [];
       const ceiling: number[] = [];
       const rawWrite: number[] = [];
       const results: Measurement[] = [];
-      try {
-        for (let i = 1; i <= runs; i++) {
-          cpRuns.push(await cpSeconds(source));
+      for (let i = 1; i <= runs; i++) {
+        await syncDisks();
+        ceiling.push(s3 ? await directS3PutSeconds(s3, size, BENCH_MAX_FILE_BYTES) : await drainedUploadSeconds(size));
+        if (!s3) {
           await syncDisks();
-          ceiling.push(s3 ? await directS3PutSeconds(s3, size, BENCH_MAX_FILE_BYTES) : await drainedUploadSeconds(size));
-          if (!s3) {
-            await syncDisks();
-            rawWrite.push(await writtenUploadSeconds(size, server.dataDir));
-          }
-          const m = await measureUpload(server, size);
-          results.push(m);
-          const mibps = (seconds: number | undefined) => (seconds ? (size / MIB / seconds).toFixed(0) : '—');
-          console.log(
-            `${storage} ${size / MIB} MiB run ${i}: ${mibps(m.seconds)} MiB/s (cp ${mibps(cpRuns.at(-1))}, ceiling ${mibps(ceiling.at(-1))}, ` +
-              `raw write ${mibps(rawWrite.at(-1))}), peak RSS ${(m.peakRss / MIB).toFixed(1)} MiB, VmHWM ${(m.hwm / MIB).toFixed(1)} MiB, before ${(m.rssBefore / MIB).toFixed(1)} MiB`,
-          );
+          rawWrite.push(await writtenUploadSeconds(size, server.dataDir));
         }
-      } finally {
-        await rm(source, { force: true });
+        const m = await measureUpload(server, size);
+        results.push(m);
+        const mibps = (seconds: number | undefined) => (seconds ? (size / MIB / seconds).toFixed(0) : '—');
+        console.log(
+          `${storage} ${size / MIB} MiB run ${i}: ${mibps(m.seconds)} MiB/s (ceiling ${mibps(ceiling.at(-1))}, ` +
+            `raw write ${mibps(rawWrite.at(-1))}), peak RSS ${(m.peakRss / MIB).toFixed(1)} MiB, VmHWM ${(m.hwm / MIB).toFixed(1)} MiB, before ${(m.rssBefore / MIB).toFixed(1)} MiB`,
+        );
       }
       const ceilingMibps = size / MIB / median(ceiling);
       const rawWriteMibps = s3 ? Number.NaN : size / MIB / median(rawWrite);
       const seconds = median(results.map((r) => r.seconds));
       const peak = Math.max(median(results.map((r) => r.peakRss)), median(results.map((r) => r.hwm)) || 0);
-      const cpMibps = size / MIB / median(cpRuns);
+      const cpMibps = size / MIB / cp.get(size)!;
       if (size >= 1024 * MIB && peak > LIMIT_BYTES) over = true;
       rows.push([
         `${size / MIB} MiB`,
@@ -176,7 +189,7 @@ const section = [
   '',
   `\`POST /api/v1/files/upload\` of a generated file (a repeated 1 MiB random block, streamed by the client) to the ` +
     `service started as its own process exactly as \`npm start\` runs it (bundled, no TypeScript loader); the server's VmRSS sampled every 50 ms, ` +
-    `VmHWM reset before each upload. \`sync\` before every timed run (uploads, cp, ceilings), so none starts while the last one's bytes are still written back. Seconds: request start to response. cp: \`cp\` of the same bytes on the same disk (in DATA_DIR), measured in each run right before its ceilings and upload ` +
+    `VmHWM reset before each upload. \`sync\` before every timed run (uploads, cp, ceilings), so none starts while the last one's bytes are still written back. Seconds: request start to response. cp: \`cp\` of the same bytes on the same disk, in a block before the servers start (a gigabyte of cp slows what runs after it on this VM) ` +
     `(from the page cache; cp copies inside the kernel, while an upload crosses loopback TCP and user space twice). ` +
     'Ceiling: the most this machine allows an upload, measured in the same run: for local, the same client and bytes into ' +
     'an HTTP server (its own process) that only drains the body; raw write: the same server writing the raw body ' +

@@ -55,7 +55,9 @@ export async function createEventBus(databaseUrl: string, log: Logger): Promise<
   };
 
   const connect = async (): Promise<void> => {
-    const client = new pg.Client({ connectionString: databaseUrl });
+    // TCP keepalive: a connection that died silently (a NAT or a host gone, no RST) would otherwise
+    // look alive forever, and neither subscriptions nor the file cache would hear of changes again.
+    const client = new pg.Client({ connectionString: databaseUrl, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
     client.on('notification', (msg) => {
       try {
         if (msg.payload) deliver(JSON.parse(msg.payload) as StatusEvent);

@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { startApp, type App } from './app.ts';
 import type { Config } from './config.ts';
-import { serveClusterScrapes } from './platform/cluster-metrics.ts';
+import { HTTP_CHILD_ENV, serveClusterScrapes } from './platform/cluster-metrics.ts';
 import { freePort } from './platform/free-port.ts';
 import type { Logger } from './platform/logger.ts';
 import { refreshQueueDepths } from './platform/metrics.ts';
@@ -40,6 +40,7 @@ export async function startHttpCluster(config: Config, log: Logger): Promise<App
     // The connection budget is shared: N processes each with the full pool would exhaust max_connections.
     DB_POOL_SIZE: String(Math.max(2, Math.ceil(config.dbPoolSize / config.httpProcesses))),
     BOOTSTRAP_API_KEY: '', // ensured by the primary; a child must not print a new key
+    [HTTP_CHILD_ENV]: '1',
   };
   let stopping = false;
   const forkedAt = new Map<number, number>();

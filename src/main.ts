@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { startApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { startHttpCluster } from './http-cluster.ts';
-import { answerMetricCollections } from './platform/cluster-metrics.ts';
+import { answerMetricCollections, isHttpChild } from './platform/cluster-metrics.ts';
 import { createLogger } from './platform/logger.ts';
 
 async function main(): Promise<void> {
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const clustered = cluster.isPrimary && config.httpProcesses > 1 && config.role !== 'worker';
   const app = clustered ? await startHttpCluster(config, log) : await startApp(config, { log });
-  if (cluster.isWorker) answerMetricCollections(app.deps.metrics.registry);
+  if (isHttpChild()) answerMetricCollections(app.deps.metrics.registry);
   if (app.createdApiKey) {
     // Shown once: only its hash is stored.
     process.stdout.write(

@@ -107,8 +107,12 @@ describe('HTTP_PROCESSES=2', () => {
   it('/metrics answers for the whole cluster: every HTTP process\'s requests and the primary\'s jobs', async () => {
     const scrape = () => fetch(`${base}/metrics`, { headers: { connection: 'close' } }).then(async (r) => ({ status: r.status, text: await r.text() }));
     const listed = (text: string) => Number(/^ffapi_http_requests_total\{method="GET",route="\/api\/v1\/files",status="200"\} (\d+)$/m.exec(text)?.[1] ?? 0);
-    const before = await scrape();
-    expect(before.status).toBe(200);
+    const covering3 = async () => {
+      const r = await scrape();
+      return r.status === 200 && /^ffapi_scrape_processes 3$/m.test(r.text) ? r : null;
+    };
+    // The replacement forked by the test before may still be starting: it joins once it is ready.
+    const before = await until(withOutput('a scrape covering all 3 processes'), covering3, 30_000, 200);
     // New connections each: the cluster hands them to the two HTTP processes in turn.
     for (let i = 0; i < 20; i++) expect(await listFiles()).toBe(200);
     // Whichever process takes a scrape, it counts all 20; a process alone would count about 10.
@@ -121,6 +125,16 @@ describe('HTTP_PROCESSES=2', () => {
       expect(after.text).toMatch(/^ffapi_job_outcomes_total\{queue="[^"]+",outcome="completed"\} [1-9]/m);
       expect(after.text).toMatch(/^ffapi_queue_depth\{queue="[^"]+",state="queued"\} \d+$/m);
     }
+
+    // An HTTP process that dies keeps its counts in the sum: a counter that went down would read as a reset.
+    const [victim] = httpChildren();
+    process.kill(victim!, 'SIGKILL');
+    await until(withOutput('the primary to reap it'), () => !existsSync(`/proc/${victim}`), 30_000);
+    const whileDown = await scrape();
+    expect(whileDown.status).toBe(200);
+    expect(listed(whileDown.text) - listed(before.text)).toBe(20);
+    const afterRestart = await until(withOutput('the replacement to join the scrape'), covering3, 30_000, 200);
+    expect(listed(afterRestart.text) - listed(before.text)).toBe(20);
   });
 
   it('stops every process on SIGTERM', async () => {

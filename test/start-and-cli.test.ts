@@ -104,7 +104,7 @@ describe('npm start with nothing configured (the README command)', () => {
     // stopService fails unless the embedded Postgres stops with the server (its pid file goes).
     await stopService();
     await expect(readFile(postmasterPid())).rejects.toThrow(/ENOENT/);
-  });
+  }, 180_000); // two stops of up to 60 s each and a start: their own messages say which one hung
 
   it('reports every bad configuration value at once', async () => {
     const bad = runScript('src/main.ts', [], { ...env(), PORT: 'eighty', BOOTSTRAP_API_KEY: 'nope', S3_FORCE_PATH_STYLE: 'maybe' });

@@ -19,8 +19,9 @@ const server = require('node:http').createServer((req, res) => {
 server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
 `;
 
-// Each body chunk is queued and written with writev, one write in flight (the service's write stream
-// does the same); the file is removed at the end so the page cache does not fill over the runs.
+// Each body chunk is queued and written with writev as soon as no write is in flight (the service
+// waits for 1 MiB per writev instead); the file is removed at the end so the page cache does not fill
+// over the runs.
 const WRITE_SERVER = `
 const fs = require('node:fs');
 const server = require('node:http').createServer((req, res) => {

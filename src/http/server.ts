@@ -1,10 +1,9 @@
-import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { Authorize } from '../accounts/authenticator.ts';
 import { createGraphQL } from '../graphql/graphql-server.ts';
 import { readGraphQLBody } from '../graphql/request-guards.ts';
-import { scrapeThroughPrimary } from '../platform/cluster-metrics.ts';
+import { isHttpChild, scrapeThroughPrimary } from '../platform/cluster-metrics.ts';
 import type { Deps } from '../platform/context.ts';
 import { AppError, type ErrorCode } from '../platform/errors.ts';
 import { refreshQueueDepths } from '../platform/metrics.ts';
@@ -103,7 +102,7 @@ function toAppError(err: unknown): unknown {
 async function serveMetrics(deps: Deps, res: http.ServerResponse): Promise<void> {
   deps.metrics.labelRoute(res, '/metrics');
   let text: string;
-  if (cluster.isWorker) {
+  if (isHttpChild()) {
     // One of HTTP_PROCESSES: the primary merges every process's metrics with its own.
     text = await scrapeThroughPrimary().catch((err: unknown) => {
       deps.log.warn({ err }, 'the metrics scrape through the primary failed');

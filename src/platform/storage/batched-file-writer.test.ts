@@ -47,6 +47,37 @@ describe('BatchedFileWriter', () => {
     expect(empty.writes).toEqual([]);
   });
 
+  it('writes the rest after a short write, and fails with the error the rest meets (a full disk)', async () => {
+    const file = path.join(dir, 'short');
+    const handle = await open(file, 'wx');
+    const chunks = [randomBytes(3000), randomBytes(5000)];
+    const writev = vi.spyOn(handle, 'writev');
+    // As libuv reports a later slice failing: what it wrote before, no error.
+    writev.mockImplementationOnce(async (buffers) => {
+      const { bytesWritten } = await handle.write(chunks[0]!.subarray(0, 1234));
+      return { bytesWritten, buffers };
+    });
+    try {
+      await pipeline(Readable.from(chunks), new BatchedFileWriter(handle, 1024 * 1024));
+    } finally {
+      await handle.close();
+    }
+    expect((await readFile(file)).equals(Buffer.concat(chunks))).toBe(true);
+    expect(writev).toHaveBeenCalledTimes(2);
+
+    const full = await open(path.join(dir, 'full'), 'wx');
+    const fullWritev = vi.spyOn(full, 'writev');
+    fullWritev.mockImplementationOnce(async (buffers) => ({ bytesWritten: 10, buffers }));
+    fullWritev.mockImplementationOnce(async () => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+    try {
+      await expect(pipeline(Readable.from(chunks), new BatchedFileWriter(full, 1024 * 1024))).rejects.toMatchObject({ code: 'ENOSPC' });
+    } finally {
+      await full.close();
+    }
+  });
+
   it('fails the pipeline when the file cannot be written', async () => {
     const file = path.join(dir, 'read-only');
     await writeFile(file, '');

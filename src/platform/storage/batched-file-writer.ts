@@ -46,13 +46,24 @@ export class BatchedFileWriter extends Writable {
   }
 
   private async flush(): Promise<void> {
-    const buffers = this.batch;
-    const length = this.batchLength;
+    let buffers = this.batch;
+    let left = this.batchLength;
     this.batch = [];
     this.batchLength = 0;
-    if (length === 0) return;
-    // libuv writes all of it (in IOV_MAX slices, resuming after short writes) or fails.
-    const { bytesWritten } = await this.file.writev(buffers);
-    if (bytesWritten !== length) throw new Error(`short write: ${bytesWritten} of ${length} bytes`);
+    while (left > 0) {
+      // libuv stops at the first slice that fails and reports what it wrote before it; writing the
+      // rest again then fails with the real error (ENOSPC, EIO) instead of a bare short count.
+      const { bytesWritten } = await this.file.writev(buffers);
+      if (bytesWritten === 0) throw new Error(`the file accepted none of the last ${left} bytes`);
+      left -= bytesWritten;
+      buffers = unwritten(buffers, bytesWritten);
+    }
   }
+}
+
+/** What is left of buffers after their first n bytes. */
+function unwritten(buffers: Buffer[], n: number): Buffer[] {
+  let i = 0;
+  while (i < buffers.length && n >= buffers[i]!.length) n -= buffers[i++]!.length;
+  return i < buffers.length ? [buffers[i]!.subarray(n), ...buffers.slice(i + 1)] : [];
 }

@@ -144,6 +144,37 @@ describe('outputs', () => {
     expect(command.error_message).toMatch(/out_x \(x\.mp4\)/);
   });
 
+  it('a command that fails while storing its outputs keeps none of them, neither records nor bytes', async () => {
+    // Fault injection on the real storage: the second output cannot be stored, after the first was.
+    const storage = t.app.deps.storage;
+    const putFile = storage.putFile;
+    const attempts: string[] = [];
+    storage.putFile = (key, file, opts) => {
+      attempts.push(key);
+      if (key.endsWith('/second-part.png')) return Promise.reject(new Error('the disk failed'));
+      return putFile.call(storage, key, file, opts);
+    };
+    let command;
+    try {
+      const { body } = await post('/api/v1/run-ffmpeg-command', {
+        input_files: { in_video: clipId },
+        output_files: { out_first: 'first-part.png', out_second: 'second-part.png' },
+        ffmpeg_command: '-i {{in_video}} -frames:v 1 {{out_first}} -frames:v 1 {{out_second}}',
+      });
+      command = await waitCommand(body.command_id);
+    } finally {
+      storage.putFile = putFile;
+    }
+    expect(command).toMatchObject({ status: 'FAILED', error_status: 'INTERNAL_ERROR', output_files: {} });
+    // The first output had been stored before the second failed.
+    expect(attempts.map((key) => key.split('/').pop())).toEqual(['first-part.png', 'second-part.png']);
+    expect(await t.app.deps.db.file.count({ where: { commandId: command.command_id } })).toBe(0);
+    const keys: string[] = [];
+    for await (const object of storage.list()) keys.push(object.key);
+    expect(keys.filter((key) => key.endsWith('/first-part.png'))).toEqual([]);
+    expect(keys.some((key) => key.includes(clipId))).toBe(true); // the listing does see stored files
+  });
+
   it('DELETE /commands/:id/files removes the outputs and keeps the command', async () => {
     const { body } = await post('/api/v1/run-ffmpeg-command', {
       input_files: { in_video: clipId },

@@ -153,7 +153,7 @@ for (const storage of storages) {
       const seconds = median(results.map((r) => r.seconds));
       const peak = Math.max(median(results.map((r) => r.peakRss)), median(results.map((r) => r.hwm)) || 0);
       const cpMibps = size / MIB / cp.get(size)!;
-      if (size >= 1024 * MIB && peak > LIMIT_BYTES) over = true;
+      if (peak > LIMIT_BYTES) over = true; // the limit holds at any size, not only at 1 GiB
       rows.push([
         `${size / MIB} MiB`,
         storage === 's3' ? 'S3 (s3rver)' : 'local',
@@ -201,4 +201,4 @@ const section = [
 ].join('\n');
 console.log(`\n${section}\n`);
 if (!args['dry-run']) recordRun(section);
-if (over) console.log('1 GiB peak RSS is over 200 MB.');
+if (over) console.log('A median peak RSS is over 200 MB.');

@@ -1,5 +1,5 @@
-// S3 (or any S3-compatible store) storage. Uploads stream through lib-storage's multipart Upload so
-// memory stays bounded by partSize * queueSize whatever the object size.
+// S3 (or any S3-compatible store) storage. Uploads stream through a multipart upload with reused part
+// buffers (s3-stream-upload.ts), so memory stays bounded by partSize * (queueSize + 1) whatever the size.
 import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -9,7 +9,6 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -23,6 +22,7 @@ import {
   regularFileSize,
   type StorageDriver,
 } from './driver.ts';
+import { uploadStream } from './s3-stream-upload.ts';
 
 export interface S3DriverConfig {
   bucket: string;
@@ -33,7 +33,7 @@ export interface S3DriverConfig {
   forcePathStyle: boolean;
 }
 
-// lib-storage holds up to queueSize parts in flight plus one being filled: with the S3 minimum part
+// An upload holds up to queueSize parts in flight plus one being filled: with the S3 minimum part
 // size and two in flight, an upload of any size costs the server about 20 MB. Larger objects get
 // larger parts, because a multipart upload has at most 10,000 of them.
 const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -103,20 +103,14 @@ export function createS3Driver(cfg: S3DriverConfig): StorageDriver {
       assertSafeKey(key);
       const counter = byteLimit(opts.maxBytes);
       // Settles with the source-side error (or undefined) so it can be rethrown unchanged even when
-      // lib-storage reports a different one (e.g. its own AbortMultipartUpload failing).
+      // the upload reports a different one (the store failing after the source did).
       const source = pipeline(body, counter).then(
         () => undefined,
         (err: unknown) => err,
       );
       try {
-        const upload = new Upload({
-          client,
-          params: { Bucket: bucket, Key: key, Body: counter, ContentType: opts.contentType },
-          partSize: partSizeFor(opts.maxBytes),
-          queueSize: QUEUE_SIZE,
-          leavePartsOnError: false, // lib-storage aborts the multipart upload on failure
-        });
-        await upload.done();
+        // The multipart upload is aborted on failure, so no parts are left behind.
+        await uploadStream(client, { Bucket: bucket, Key: key, ContentType: opts.contentType }, counter, partSizeFor(opts.maxBytes), QUEUE_SIZE);
         return { size: counter.bytes };
       } catch (err) {
         counter.destroy();

@@ -30,6 +30,7 @@ export async function uploadStream(
   partSize: number,
   queueSize: number,
 ): Promise<void> {
+  const parallel = Math.max(1, queueSize);
   const spare: Buffer[] = [];
   let current: Buffer = Buffer.allocUnsafe(partSize);
   let filled = 0;
@@ -37,21 +38,36 @@ export async function uploadStream(
   let nextPart = 1;
   const done: CompletedPart[] = [];
   const inFlight = new Set<Promise<void>>();
+  // The first part that failed. A part can fail while the loop waits for body bytes, when nothing
+  // awaits it: every later step checks this, so a gap never reaches CompleteMultipartUpload.
+  let failure: { error: unknown } | undefined;
+  const throwIfFailed = () => {
+    if (failure) throw failure.error;
+  };
 
   const sendPart = async () => {
-    uploadId ??= (await client.send(new CreateMultipartUploadCommand(target))).UploadId;
-    // A failed part rejects here (through race) or in the final Promise.all, never unobserved.
-    while (inFlight.size >= queueSize) await Promise.race(inFlight);
+    throwIfFailed();
+    if (uploadId === undefined) {
+      const created = await client.send(new CreateMultipartUploadCommand(target));
+      if (!created.UploadId) throw new Error('CreateMultipartUpload answered without an UploadId');
+      uploadId = created.UploadId;
+    }
+    while (inFlight.size >= parallel) await Promise.race(inFlight);
+    throwIfFailed();
     const buffer = current;
     const PartNumber = nextPart++;
+    const part = { Bucket: target.Bucket, Key: target.Key, UploadId: uploadId, PartNumber, Body: buffer.subarray(0, filled), ContentLength: filled };
     const sending: Promise<void> = client
-      .send(new UploadPartCommand({ Bucket: target.Bucket, Key: target.Key, UploadId: uploadId, PartNumber, Body: buffer.subarray(0, filled), ContentLength: filled }))
+      .send(new UploadPartCommand(part))
       .then(({ ETag }) => {
+        if (!ETag) throw new Error(`UploadPart ${PartNumber} answered without an ETag`);
         done.push({ ETag, PartNumber });
-        spare.push(buffer);
+        spare.push(buffer); // only now: the store has every byte, and no retry can read it again
+      })
+      .catch((error: unknown) => {
+        failure ??= { error };
       })
       .finally(() => inFlight.delete(sending));
-    sending.catch(() => undefined);
     inFlight.add(sending);
     current = spare.pop() ?? Buffer.allocUnsafe(partSize);
     filled = 0;
@@ -60,10 +76,11 @@ export async function uploadStream(
   try {
     for await (const chunk of body) {
       for (let offset = 0; offset < chunk.length; ) {
+        // A full buffer goes out only once more bytes arrive: a body of exactly one part stays one PutObject.
+        if (filled === partSize) await sendPart();
         const copied = chunk.copy(current, filled, offset);
         filled += copied;
         offset += copied;
-        if (filled === partSize) await sendPart();
       }
     }
     if (uploadId === undefined) {
@@ -72,6 +89,8 @@ export async function uploadStream(
     }
     if (filled > 0) await sendPart();
     await Promise.all(inFlight);
+    throwIfFailed();
+    if (done.length !== nextPart - 1) throw new Error(`only ${done.length} of ${nextPart - 1} parts were stored`);
     done.sort((a, b) => a.PartNumber! - b.PartNumber!);
     await client.send(
       new CompleteMultipartUploadCommand({ Bucket: target.Bucket, Key: target.Key, UploadId: uploadId, MultipartUpload: { Parts: done } }),

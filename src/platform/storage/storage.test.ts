@@ -6,7 +6,14 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertSafeKey,
@@ -17,6 +24,7 @@ import {
   ObjectTooLargeError,
   type StorageDriver,
 } from './index.ts';
+import { uploadStream } from './s3-stream-upload.ts';
 
 // s3rver ships no type declarations.
 interface S3rverServer {
@@ -346,6 +354,33 @@ describe('S3 store-side failure', () => {
     const body = generated(size);
     await expect(driver.put('acct/file/x.bin', body)).rejects.toMatchObject({ name: 'NoSuchBucket' });
     expect(body.destroyed).toBe(true);
+  });
+});
+
+describe('S3 upload when a part fails', () => {
+  it('rejects, aborts the multipart upload and stores nothing, even if the part failed while the body was slow', async () => {
+    const real = new S3Client({ ...s3Config(), credentials: CREDENTIALS, requestChecksumCalculation: 'WHEN_REQUIRED' });
+    const sent: unknown[] = [];
+    // Fault injection in front of the real client: part 1 is lost, everything else reaches s3rver.
+    const client = {
+      send(command: { input: { PartNumber?: number } }) {
+        sent.push(command);
+        if (command instanceof UploadPartCommand && command.input.PartNumber === 1) return Promise.reject(new Error('part 1 lost'));
+        return real.send(command as never);
+      },
+    } as unknown as S3Client;
+    // Part 1 goes out with the 6th MiB and fails at once, while the loop waits for the 7th.
+    async function* slowBody() {
+      for (let i = 0; i < 12; i++) {
+        yield randomBytes(MiB);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    const Key = 'acct/part-lost/x.bin';
+    await expect(uploadStream(client, { Bucket: BUCKET, Key }, slowBody(), 5 * MiB, 2)).rejects.toThrow('part 1 lost');
+    expect(sent.some((c) => c instanceof AbortMultipartUploadCommand)).toBe(true);
+    expect(sent.some((c) => c instanceof CompleteMultipartUploadCommand)).toBe(false);
+    expect(await real.send(new HeadObjectCommand({ Bucket: BUCKET, Key })).then(() => 'stored', () => 'missing')).toBe('missing');
   });
 });
 

@@ -62,7 +62,10 @@ export function serveClusterScrapes(registry: Registry, beforeScrape: () => Prom
 
   async function merged(): Promise<string> {
     const refreshed = Promise.race([beforeScrape(), new Promise((resolve) => setTimeout(resolve, REFRESH_TIMEOUT_MS).unref())]);
-    const children = await Promise.all([...ready.values()].map(collectFrom));
+    const answers = await Promise.all([...ready.entries()].map(async ([id, child]) => ({ id, metrics: await collectFrom(child) })));
+    // A child that exited meanwhile is already among the departed: counting it twice here would
+    // make the next scrape's sum go down.
+    const children = answers.filter(({ id }) => ready.has(id)).map(({ metrics }) => metrics);
     await refreshed;
     const own = (await registry.getMetricsAsJSON()) as MetricsJson;
     if (departed.length > 1) {

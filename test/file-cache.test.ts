@@ -120,4 +120,24 @@ describe('finished files served from memory', () => {
     for (let i = 0; i < 3; i++) await cache.get(row.accountId, processing.id, async () => (processingLoads++, processing));
     expect(processingLoads).toBe(3);
   });
+
+  it('a process hears its own event once (at publish, not again from its NOTIFY), another process once', async () => {
+    const id = '22222222-2222-4222-8222-222222222222';
+    const heard = { own: 0, other: 0 };
+    const stopOwn = t.app.deps.events.watchTopic('file', (event) => event?.id === id && heard.own++);
+    const stopOther = second.deps.events.watchTopic('file', (event) => event?.id === id && heard.other++);
+    const ownEcho = t.app.deps.events.subscribe('file', id);
+    try {
+      await t.app.deps.events.publish({ topic: 'file', id, status: 'STORED' });
+      expect(heard.own).toBe(1);
+      // The subscription is fed by the NOTIFY only: once it has the event, the echo has come back.
+      expect((await ownEcho.next()).value).toEqual({ topic: 'file', id, status: 'STORED' });
+      await until('the other process to hear it', () => heard.other === 1, 2_000, 10);
+      expect(heard).toEqual({ own: 1, other: 1 });
+    } finally {
+      stopOwn();
+      stopOther();
+      await ownEcho.return();
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from './logger.ts';
 
@@ -49,8 +50,10 @@ export async function createEventBus(databaseUrl: string, log: Logger): Promise<
   let listener: pg.Client | undefined;
   let closed = false;
 
-  const deliver = (event: StatusEvent) => {
-    tellWatchers(event);
+  // Watchers hear this process's own events at publish; its NOTIFY coming back must not tell them again.
+  const origin = randomUUID();
+  const deliver = ({ origin: from, ...event }: StatusEvent & { origin?: string }) => {
+    if (from !== origin) tellWatchers(event);
     for (const fn of listeners.get(`${event.topic}:${event.id}`) ?? []) fn(event);
   };
 
@@ -100,7 +103,7 @@ export async function createEventBus(databaseUrl: string, log: Logger): Promise<
   return {
     async publish(event) {
       tellWatchers(event);
-      await notifier.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(event)]);
+      await notifier.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ ...event, origin })]);
     },
     subscribe(topic, id) {
       return subscription(listeners, `${topic}:${id}`);

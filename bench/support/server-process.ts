@@ -81,13 +81,14 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
   return { pid: child.pid!, url, apiKey, dataDir, stop };
 }
 
-async function waitReady(url: string, child: ChildProcess, timeoutMs = 180_000): Promise<void> {
+/** Polls /readyz every intervalMs until it answers 200; resolves with the time it did (Date.now()). */
+export async function waitReady(url: string, child: ChildProcess, timeoutMs = 180_000, intervalMs = 200): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the server exited (${child.exitCode ?? child.signalCode})`);
     const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
-    if (ready) return;
-    await new Promise((r) => setTimeout(r, 200));
+    if (ready) return Date.now();
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`the server was not ready within ${timeoutMs} ms`);
 }

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { freePort } from '../../src/platform/free-port.ts';
-import { npmStartCommand, REPO_ROOT } from './server-process.ts';
+import { npmStartCommand, REPO_ROOT, waitReady } from './server-process.ts';
 
 export interface LogLine {
   time: number;
@@ -58,23 +58,12 @@ export async function launchService(opts: { databaseUrl: string | undefined; dat
   const url = `http://127.0.0.1:${port}`;
   const stop = () => stopTree(child);
   try {
-    const readyAt = await waitReady(url, child);
+    const readyAt = await waitReady(url, child, 180_000, 50); // fine-grained: start-up time is what is measured
     return { pid: child.pid!, url, spawnedAt, readyAt, logs, stop };
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}\n--- server output ---\n${output.slice(-40).join('\n')}`, { cause: err });
   }
-}
-
-async function waitReady(url: string, child: ChildProcess, timeoutMs = 180_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the server exited (${child.exitCode ?? child.signalCode})`);
-    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
-    if (ok) return Date.now();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`the server was not ready within ${timeoutMs} ms`);
 }
 
 // A SIGKILLed server leaves its Postgres behind (its exit hook does not run): those pids, noted before

@@ -12,7 +12,7 @@ import { createBenchDatabase } from './support/bench-database.ts';
 import { machineLines, markdownTable, recordRun } from './support/benchmarks-md.ts';
 import { uploadGenerated, writeGeneratedFile } from './support/generated-upload.ts';
 import { median, MIB, readMemory, resetPeak, sampleRss } from './support/rss-sampler.ts';
-import { startServer, type ServerProcess } from './support/server-process.ts';
+import { api, startServer, type ServerProcess } from './support/server-process.ts';
 import { directS3PutSeconds, drainedUploadSeconds, writtenUploadSeconds } from './support/upload-ceiling.ts';
 
 const LIMIT_BYTES = 200e6;
@@ -58,25 +58,18 @@ async function measureUpload(server: ServerProcess, size: number): Promise<Measu
   if (stored.status !== 'STORED' || stored.size_mbytes !== expected) {
     throw new Error(`file ${fileId}: ${stored.status}, size_mbytes ${stored.size_mbytes}, expected STORED and ${expected}`);
   }
-  await api(server, `/api/v1/files/${fileId}`, 'DELETE'); // keeps the disk from filling up over the runs
+  await api(server, `/api/v1/files/${fileId}`, { method: 'DELETE' }); // keeps the disk from filling up over the runs
   return { seconds: upload.seconds, peakRss: memory.peakRssBytes, hwm: peakReset ? memory.hwmBytes : Number.NaN, rssBefore };
 }
 
 async function waitUntilProcessed(server: ServerProcess, fileId: string): Promise<{ status: string; size_mbytes: number | null }> {
   const deadline = Date.now() + 10 * 60_000;
   for (;;) {
-    const file = (await api(server, `/api/v1/files/${fileId}`)) as { status: string; size_mbytes: number | null };
+    const file = await api<{ status: string; size_mbytes: number | null }>(server, `/api/v1/files/${fileId}`);
     if (file.status !== 'PROCESSING') return file;
     if (Date.now() > deadline) throw new Error(`file ${fileId} still PROCESSING after 10 minutes`);
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-async function api(server: ServerProcess, pathname: string, method = 'GET'): Promise<unknown> {
-  const response = await fetch(`${server.url}${pathname}`, { method, headers: { 'x-api-key': server.apiKey } });
-  const body: unknown = await response.json();
-  if (!response.ok) throw new Error(`${method} ${pathname}: ${response.status} ${JSON.stringify(body)}`);
-  return body;
 }
 
 /**

@@ -6,7 +6,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { probeMedia } from '../../src/platform/media/index.ts';
-import type { ServerProcess } from './server-process.ts';
+import { api, type ServerProcess } from './server-process.ts';
 
 const run = promisify(execFile);
 const WAIT_SECONDS = 60; // the largest ?wait the route accepts
@@ -55,12 +55,6 @@ interface RestCommand {
   completed_at: string | null;
 }
 
-async function api<T>(server: ServerProcess, pathname: string, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(`${server.url}${pathname}`, { ...init, headers: { 'x-api-key': server.apiKey, ...init.headers } });
-  const body = (await response.json()) as T;
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${pathname}: ${response.status} ${JSON.stringify(body)}`);
-  return body;
-}
 
 /** Uploads a local clip (streamed from disk) and waits until it is STORED; returns its file_id. */
 export async function uploadClip(server: ServerProcess, file: string): Promise<string> {

@@ -81,6 +81,14 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
   return { pid: child.pid!, url, apiKey, dataDir, stop };
 }
 
+/** A JSON request to the server with its API key; a non-2xx answer throws with the body. */
+export async function api<T>(server: ServerProcess, pathname: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(`${server.url}${pathname}`, { ...init, headers: { 'x-api-key': server.apiKey, ...init.headers } });
+  const body = (await response.json()) as T;
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${pathname}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
 /** Polls /readyz every intervalMs until it answers 200; resolves with the time it did (Date.now()). */
 export async function waitReady(url: string, child: ChildProcess, timeoutMs = 180_000, intervalMs = 200): Promise<number> {
   const deadline = Date.now() + timeoutMs;

@@ -14,7 +14,7 @@ import { createBenchDatabase } from './support/bench-database.ts';
 import { machineLines, markdownTable, recordRun } from './support/benchmarks-md.ts';
 import { runDirect, runThroughApi, uploadClip, type ApiRun, type DirectRun } from './support/command-overhead-runs.ts';
 import { makeClip } from './support/media.ts';
-import { median } from './support/rss-sampler.ts';
+import { median } from './support/stats.ts';
 import { startServer, type ServerProcess } from './support/server-process.ts';
 
 const { values } = parseArgs({

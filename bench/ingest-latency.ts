@@ -16,7 +16,7 @@ import { createBenchDatabase } from './support/bench-database.ts';
 import { machineLines, markdownTable, recordRun } from './support/benchmarks-md.ts';
 import { serverPhases, type ServerPhases } from './support/ingest-latency-phases.ts';
 import { makeClip } from './support/media.ts';
-import { median } from './support/rss-sampler.ts';
+import { median, percentile } from './support/stats.ts';
 import { startServer, type ServerProcess } from './support/server-process.ts';
 
 const TARGET_P50_MS = 200;
@@ -75,12 +75,6 @@ async function ingestOnce(server: ServerProcess, fileUrl: string): Promise<Run> 
   const events = await Promise.race([subscription, timeout]).finally(() => clearTimeout(timer));
   if (stored === undefined) throw new Error(`file ${fileId} did not become STORED: ${JSON.stringify(events)}`);
   return { fileId, startedAtMs, totalMs: stored - started, postMs: posted - started, postToStoredMs: stored - posted, storedOnFirstEvent };
-}
-
-/** Nearest-rank percentile. */
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 const statsRow = (label: string, values: number[]) =>

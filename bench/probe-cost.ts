@@ -18,7 +18,8 @@ import { startS3, type TestS3 } from '../test/support/s3.ts';
 import { machineLines, markdownTable, recordRun } from './support/benchmarks-md.ts';
 import { makeProbeMedia, type MoovPlacement, type ProbeMedia } from './support/probe-cost-media.ts';
 import { startCountingProxy, type CountingProxy, type ProxiedRequest } from './support/probe-cost-proxy.ts';
-import { median, MIB } from './support/rss-sampler.ts';
+import { MIB } from './support/rss-sampler.ts';
+import { median } from './support/stats.ts';
 
 const TARGET_RATIO = 2;
 const { values: args } = parseArgs({

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { createBenchDatabase } from './support/bench-database.ts';
 import { machineLines, markdownTable, recordRun } from './support/benchmarks-md.ts';
-import { median } from './support/rss-sampler.ts';
+import { median } from './support/stats.ts';
 import { startServer } from './support/server-process.ts';
 
 const run = promisify(execFile);

@@ -15,7 +15,8 @@ import { parseArgs, promisify } from 'node:util';
 import { createBenchDatabase } from './support/bench-database.ts';
 import { machineLines, markdownTable, recordRun } from './support/benchmarks-md.ts';
 import { makeClip } from './support/media.ts';
-import { median, MIB, readMemory } from './support/rss-sampler.ts';
+import { MIB, readMemory } from './support/rss-sampler.ts';
+import { median } from './support/stats.ts';
 import { REPO_ROOT } from './support/server-process.ts';
 import { launchService, postgresProcesses, treeMemory, type StartedService, type TreeMemory } from './support/startup-service.ts';
 

@@ -1,6 +1,7 @@
 // The clients of bench/load: each loops over a weighted mix of operations against the API processes
 // (round robin), recording latency and outcome per operation, and remembering every acknowledged
 // file and command so that the bench can check they all reach a terminal state.
+import { percentile } from './stats.ts';
 
 export interface OperationStats {
   name: string;
@@ -38,10 +39,6 @@ function pick(): Op {
   let r = Math.random();
   for (const [op, weight] of MIX) if ((r -= weight) < 0) return op;
   return 'read';
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0;
 }
 
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
@@ -113,8 +110,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   );
 
   const operations = MIX.map(([op]) => {
-    const sorted = latencies.get(op)!.sort((a, b) => a - b);
-    return { name: op, count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), rateLimited: rateLimited.get(op) ?? 0, errors: errors.get(op) ?? 0 };
+    const values = latencies.get(op)!;
+    return { name: op, count: values.length, p50: percentile(values, 50), p99: percentile(values, 99), rateLimited: rateLimited.get(op) ?? 0, errors: errors.get(op) ?? 0 };
   });
   const final = await waitTerminal(opts, files, commands);
   return { operations, errors: [...errors.values()].reduce((a, b) => a + b, 0), files: files.length, commands: commands.length, ...final };

@@ -1,26 +1,22 @@
-// Generated payloads of any size from one repeated random block, streamed so that neither the client
-// nor the cp baseline holds more than the block in memory.
+// A generated file on disk (one repeated random block, so writing it holds only the block in memory),
+// and a client that uploads such a file the way `curl -F file=@…` does: read from disk, streamed.
+// cp copies the same file, so both sides start from the same bytes in the same place.
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import http from 'node:http';
-import type { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 
-export const BLOCK = randomBytes(1024 * 1024);
-
-/** Writes `size` bytes of the repeated block, waiting for 'drain' so nothing piles up in memory. */
-async function writeGenerated(target: Writable, size: number): Promise<void> {
-  for (let left = size; left > 0; ) {
-    const chunk = left >= BLOCK.length ? BLOCK : BLOCK.subarray(0, left);
-    left -= chunk.length;
-    if (!target.write(chunk)) await once(target, 'drain');
-  }
-}
+const BLOCK = randomBytes(1024 * 1024);
 
 export async function writeGeneratedFile(file: string, size: number): Promise<void> {
   const out = createWriteStream(file);
-  await writeGenerated(out, size);
+  for (let left = size; left > 0; ) {
+    const chunk = left >= BLOCK.length ? BLOCK : BLOCK.subarray(0, left);
+    left -= chunk.length;
+    if (!out.write(chunk)) await once(out, 'drain');
+  }
   out.end();
   await finished(out);
 }
@@ -31,8 +27,9 @@ export interface UploadResult {
   seconds: number;
 }
 
-/** POSTs a one-field multipart body (`file`) with an exact Content-Length; times request start to response end. */
-export async function uploadGenerated(url: string, apiKey: string, size: number, filename: string): Promise<UploadResult> {
+/** POSTs file as a one-field multipart body (`file`) with an exact Content-Length; times request start to response end. */
+export async function uploadFile(url: string, apiKey: string, file: string, filename: string): Promise<UploadResult> {
+  const { size } = await stat(file);
   const boundary = `----bench${randomBytes(12).toString('hex')}`;
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
@@ -57,10 +54,10 @@ export async function uploadGenerated(url: string, apiKey: string, size: number,
       res.once('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString() }));
     });
   });
-  // An early answer (413, 401) ends the exchange; the write loop's failure then only repeats it.
+  // An early answer (413, 401) ends the exchange; the send's failure then only repeats it.
   const sending = (async () => {
     request.write(head);
-    await writeGenerated(request, size);
+    await pipeline(createReadStream(file, { highWaterMark: 1024 * 1024 }), request, { end: false });
     request.end(tail);
   })().catch(() => undefined);
   const { status, text } = await response;

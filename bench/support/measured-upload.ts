@@ -1,0 +1,71 @@
+// One upload through the real service, measured from outside: time, the server's RSS (sampled, and
+// the kernel's VmHWM), and the server's CPU time; then checked (STORED, the right size) and deleted.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { uploadFile } from './generated-upload.ts';
+import { MIB, readMemory, resetPeak, sampleRss } from './rss-sampler.ts';
+import { api, type ServerProcess } from './server-process.ts';
+
+export interface UploadMeasurement {
+  seconds: number;
+  peakRss: number;
+  /** NaN when the kernel would not reset VmHWM (it then counts from the server's start). */
+  hwm: number;
+  rssBefore: number;
+  /** The server process's CPU seconds from request start to response (all its threads). */
+  cpuUser: number;
+  cpuSystem: number;
+}
+
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+function cpuSeconds(pid: number): { user: number; system: number } {
+  // Fields after the command name, which may itself hold spaces: utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
+  return { user: Number(fields[11]) / TICKS_PER_SECOND, system: Number(fields[12]) / TICKS_PER_SECOND };
+}
+
+export async function measureUpload(server: ServerProcess, file: string): Promise<UploadMeasurement> {
+  const { size } = await stat(file);
+  const peakReset = resetPeak(server.pid);
+  const rssBefore = readMemory(server.pid).rssBytes;
+  const cpuBefore = cpuSeconds(server.pid);
+  const sampling = sampleRss(server.pid);
+  let upload;
+  let memory;
+  try {
+    upload = await uploadFile(`${server.url}/api/v1/files/upload`, server.apiKey, file, `bench-${size / MIB}mib.bin`);
+  } finally {
+    memory = sampling.stop();
+  }
+  const cpuAfter = cpuSeconds(server.pid);
+  const fileId = (upload.body as { file_id?: unknown })?.file_id;
+  if (upload.status !== 200 || typeof fileId !== 'string') {
+    throw new Error(`upload answered ${upload.status}: ${JSON.stringify(upload.body).slice(0, 500)}`);
+  }
+  const stored = await waitUntilProcessed(server, fileId);
+  const expected = Math.round((size / MIB) * 1000) / 1000;
+  if (stored.status !== 'STORED' || stored.size_mbytes !== expected) {
+    throw new Error(`file ${fileId}: ${stored.status}, size_mbytes ${stored.size_mbytes}, expected STORED and ${expected}`);
+  }
+  await api(server, `/api/v1/files/${fileId}`, { method: 'DELETE' }); // keeps the disk from filling up over the runs
+  return {
+    seconds: upload.seconds,
+    peakRss: memory.peakRssBytes,
+    hwm: peakReset ? memory.hwmBytes : Number.NaN,
+    rssBefore,
+    cpuUser: cpuAfter.user - cpuBefore.user,
+    cpuSystem: cpuAfter.system - cpuBefore.system,
+  };
+}
+
+async function waitUntilProcessed(server: ServerProcess, fileId: string): Promise<{ status: string; size_mbytes: number | null }> {
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    const file = await api<{ status: string; size_mbytes: number | null }>(server, `/api/v1/files/${fileId}`);
+    if (file.status !== 'PROCESSING') return file;
+    if (Date.now() > deadline) throw new Error(`file ${fileId} still PROCESSING after 10 minutes`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -53,10 +53,14 @@ export async function fetchInput(
   target: string,
   signal?: AbortSignal,
 ): Promise<void> {
+  signal?.throwIfAborted();
   const onDisk = source.kind === 'stored' ? deps.storage.localPath(source.storageKey) : undefined;
   if (onDisk) {
     // A kernel copy (a reflink where the filesystem has them); never a link, which FFmpeg could write through.
     await copyFile(onDisk, target, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
+    // The copy cannot be interrupted: a shutdown or cancel that came meanwhile stops the command here,
+    // not after the format checks of every input.
+    signal?.throwIfAborted();
     return;
   }
   const body = source.kind === 'stored'

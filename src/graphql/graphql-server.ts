@@ -7,6 +7,7 @@ import type { Authorize } from '../accounts/authenticator.ts';
 import type { Deps } from '../platform/context.ts';
 import type { GraphQLContext } from './builder.ts';
 import { createErrorMasker } from './error-mask.ts';
+import { renderGraphiqlPage } from './graphiql-page.ts';
 import { useRequestGuards } from './request-guards.ts';
 import { schema } from './schema.ts';
 
@@ -43,6 +44,7 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: { title: 'FFmpeg media API', subscriptionsProtocol: 'WS' },
+    renderGraphiQL: renderGraphiqlPage,
     multipart: false,
     maskedErrors: { maskError: createErrorMasker(deps.log) },
     logging: false,

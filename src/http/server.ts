@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { Authorize } from '../accounts/authenticator.ts';
+import { serveGraphiqlAsset } from '../graphql/graphiql-page.ts';
 import { createGraphQL } from '../graphql/graphql-server.ts';
 import { readGraphQLBody } from '../graphql/request-guards.ts';
 import { isHttpChild, scrapeThroughPrimary } from '../platform/cluster-metrics.ts';
@@ -67,7 +68,7 @@ export function createHttpServer(deps: Deps, authorize: Authorize, version: stri
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(openapi);
       } else if (path === '/') {
         res.writeHead(302, { location: '/docs' }).end();
-      } else if (!(await serveDocs(path, res))) {
+      } else if (!(await serveDocs(path, res)) && !(await serveGraphiqlAsset(path, res))) {
         throw new AppError('NOT_FOUND', 'No such route.');
       }
     } catch (err) {

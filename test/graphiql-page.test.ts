@@ -1,5 +1,7 @@
-// GraphiQL comes from this service alone: the page names no other origin, and the module it imports
-// is served here and holds everything the page takes from it.
+// GraphiQL comes from this service alone: the page names no other origin and carries a policy that
+// forbids any, and the modules it loads are served here and hold everything the page takes from them.
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderGraphiqlPage } from '../src/graphql/graphiql-page.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 
+const version = (JSON.parse(readFileSync('node_modules/@graphql-yoga/render-graphiql/package.json', 'utf8')) as { version: string }).version;
+const assets = `/graphiql/${version}`;
 let t: TestApp;
 let tmp: string;
 beforeAll(async () => {
@@ -18,51 +22,74 @@ afterAll(async () => {
   await Promise.all([t?.stop(), rm(tmp, { recursive: true, force: true })]);
 });
 
-const moduleScript = (html: string) => /<script type="module">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+const page = () => fetch(`${t.url}/graphql`, { headers: { accept: 'text/html' } });
+
+/** The raw request path, which fetch would normalise (`..`, `%2e`). */
+function rawStatus(method: string, pathname: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(t.url);
+    http.request({ hostname, port, path: pathname, method }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject).end();
+  });
+}
 
 describe('GraphiQL', () => {
-  it('is a page that loads nothing from another origin', async () => {
-    const res = await fetch(`${t.url}/graphql`, { headers: { accept: 'text/html' } });
+  it('is a page that loads only this origin’s scripts, under a policy that allows nothing else', async () => {
+    const res = await page();
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const policy = res.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toContain("script-src 'self' blob:");
+    expect(policy).toContain("connect-src 'self'");
     const html = await res.text();
     expect(html).toContain('<title>FFmpeg media API</title>');
-    expect(html).not.toMatch(/https?:\/\/|\/\/unpkg|src=["']?\/\//i);
-    const script = moduleScript(html);
-    expect(script).toContain("from '/graphiql/graphiql.js'");
-    expect(script).toContain('"subscriptionsProtocol":"WS"');
-    await transform(script, { format: 'esm', loader: 'js' }); // throws on a syntax error
+    expect(html).not.toMatch(/https?:\/\/|(src|href)=["']?\/\//i);
+    expect(html).toContain(`<script type="module" src="${assets}/page.js"></script>`);
+    const options = JSON.parse(/<script type="application\/json" id="graphiql-options">([^<]*)<\/script>/.exec(html)![1]!);
+    expect(options).toMatchObject({ title: 'FFmpeg media API', subscriptionsProtocol: 'WS' });
+    // GraphQL answers are JSON and keep no page policy.
+    expect((await t.graphql('{ __typename }')).data).toEqual({ __typename: 'Query' });
   });
 
-  it('serves the module the page imports, with every name the page takes from it', async () => {
-    const res = await fetch(`${t.url}/graphiql/graphiql.js`);
+  it('serves the page script and the module it imports, with every name the script takes from it', async () => {
+    const script = await fetch(`${t.url}${assets}/page.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(script.headers.get('cache-control')).toContain('immutable');
+    const source = await script.text();
+    await transform(source, { format: 'esm', loader: 'js' }); // throws on a syntax error
+    expect(source).toContain("await import('./graphiql.js')");
+
+    const res = await fetch(`${t.url}${assets}/graphiql.js`);
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     const text = await res.text();
     expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(text));
     const file = path.join(tmp, 'graphiql.mjs');
     await writeFile(file, text);
-    const assets = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-    const html = await (await fetch(`${t.url}/graphql`, { headers: { accept: 'text/html' } })).text();
-    const imported = /import \{([^}]+)\} from/.exec(moduleScript(html))![1]!.split(',').map((name) => name.trim());
+    const exported = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    const imported = /const \{([^}]+)\} = await import/.exec(source)![1]!.split(',').map((name) => name.trim());
     expect(imported).toEqual(['js', 'css', 'favicon', 'editorWorkerService', 'jsonWorker', 'graphqlWorker']);
-    for (const name of imported) expect(typeof assets[name] === 'string' && (assets[name] as string).length > 100, name).toBe(true);
-    expect(assets.js).toContain('renderYogaGraphiQL');
-    expect(assets.favicon).toMatch(/^data:image\//);
+    for (const name of imported) expect(typeof exported[name] === 'string' && (exported[name] as string).length > 100, name).toBe(true);
+    expect(exported.js).toContain('renderYogaGraphiQL');
+    expect(exported.favicon).toMatch(/^data:image\//);
+    expect(await rawStatus('HEAD', `${assets}/graphiql.js`)).toBe(200);
   });
 
   it('keeps its options from ending the script element', () => {
     const html = renderGraphiqlPage({ title: '<b>&', defaultQuery: '</script><script>alert(1)</script><!--' });
     expect(html).toContain('<title>&#60;b&#62;&#38;</title>');
-    const script = moduleScript(html);
-    expect(script).toContain('\\u003c/script>\\u003cscript>alert(1)\\u003c/script>\\u003c!--');
-    expect(html.match(/<\/script>/g)).toHaveLength(1);
+    expect(html).toContain('\\u003c/script>\\u003cscript>alert(1)\\u003c/script>\\u003c!--');
+    expect(html.match(/<\/script>/g)).toHaveLength(2);
   });
 
-  it('is not served under any other name', async () => {
-    for (const pathname of ['/graphiql/', '/graphiql/graphiql.css', '/graphiql/../package.json', '/graphiql/graphiql.js/x']) {
-      expect((await fetch(`${t.url}${pathname}`)).status, pathname).toBe(404);
+  it('serves nothing else under /graphiql/', async () => {
+    for (const pathname of ['/graphiql/', `${assets}/`, '/graphiql/0.0.1/graphiql.js', `${assets}/graphiql.css`, `${assets}/../../package.json`, `${assets}/%2e%2e/package.json`, `${assets}/graphiql.js/x`]) {
+      expect(await rawStatus('GET', pathname), pathname).toBe(404);
     }
+    expect(await rawStatus('POST', `${assets}/graphiql.js`)).toBe(404);
   });
 });

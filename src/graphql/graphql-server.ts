@@ -7,7 +7,7 @@ import type { Authorize } from '../accounts/authenticator.ts';
 import type { Deps } from '../platform/context.ts';
 import type { GraphQLContext } from './builder.ts';
 import { createErrorMasker } from './error-mask.ts';
-import { renderGraphiqlPage } from './graphiql-page.ts';
+import { renderGraphiqlPage, useGraphiqlPolicy } from './graphiql-page.ts';
 import { useRequestGuards } from './request-guards.ts';
 import { schema } from './schema.ts';
 
@@ -48,7 +48,7 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
     multipart: false,
     maskedErrors: { maskError: createErrorMasker(deps.log) },
     logging: false,
-    plugins: [usePreparsedBody(), useRequestGuards()],
+    plugins: [usePreparsedBody(), useRequestGuards(), useGraphiqlPolicy()],
     context: ({ request, requestId }) => contextFor(request.headers.get('x-api-key'), requestId),
   });
 

@@ -68,7 +68,10 @@ export function createHttpServer(deps: Deps, authorize: Authorize, version: stri
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(openapi);
       } else if (path === '/') {
         res.writeHead(302, { location: '/docs' }).end();
-      } else if (!(await serveDocs(path, res)) && !(await serveGraphiqlAsset(path, res))) {
+      } else if (path.startsWith('/graphiql/')) {
+        deps.metrics.labelRoute(res, '/graphiql');
+        await serveGraphiqlAsset(req, res, path);
+      } else if (!(await serveDocs(path, res))) {
         throw new AppError('NOT_FOUND', 'No such route.');
       }
     } catch (err) {

@@ -1,107 +1,60 @@
 // Requirement: "a 1 GiB file through POST /api/v1/files/upload to local storage and to S3, against a
 // plain copy of the same file on the same disk: throughput ratio; the server's peak RSS (must not grow
-// with size)". Uploads a generated file through the real service (its own process), sampling its RSS,
-// and times `cp` of the same file and the ceilings the machine sets (support/upload-ceiling.ts) in
-// the same rounds, so that every ratio compares measurements taken seconds apart.
-import { execFile } from 'node:child_process';
+// with size)". Uploads a generated file through the real service (its own process), sampling its RSS
+// and CPU, and times `cp` and `dd` of the same file and the reference servers (support/upload-references.ts)
+// in the same rounds (support/upload-rounds.ts), so that every ratio compares measurements taken
+// seconds apart. `npm run bench -- upload-rss [--sizes=256,1024 --storage=local,s3 --passes=1 --dry-run]`.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify, parseArgs } from 'node:util';
+import { parseArgs } from 'node:util';
 import { startS3 } from '../test/support/s3.ts';
 import { createBenchDatabase } from './support/bench-database.ts';
 import { machineLines, markdownTable, recordRun } from './support/benchmarks-md.ts';
 import { writeGeneratedFile } from './support/generated-upload.ts';
-import { measureUpload, type UploadMeasurement } from './support/measured-upload.ts';
 import { MIB } from './support/rss-sampler.ts';
 import { startServer, type ServerProcess } from './support/server-process.ts';
 import { median } from './support/stats.ts';
-import { directS3PutSeconds, drainedUploadSeconds, writtenUploadSeconds } from './support/upload-ceiling.ts';
+import { measureRounds, roundLine, type RoundRecord, type Step } from './support/upload-rounds.ts';
 
 const LIMIT_BYTES = 200e6;
 const BENCH_MAX_FILE_BYTES = 8 * 1024 ** 3; // startServer's MAX_FILE_BYTES: the same S3 part size
 const { values: args } = parseArgs({
   options: {
     sizes: { type: 'string', default: '256,1024' }, // MiB
-    runs: { type: 'string', default: '5' },
+    passes: { type: 'string', default: '1' }, // times through the balanced orders: 10 rounds local, 6 S3
     storage: { type: 'string', default: 'local,s3' },
     'dry-run': { type: 'boolean', default: false }, // do not write BENCHMARKS.md
     'server-flags': { type: 'string', default: '' }, // e.g. --heap-prof, to investigate memory
   },
 });
 const sizes = args.sizes.split(',').map((s) => Number(s) * MIB);
-const runs = Number(args.runs);
+const passes = Number(args.passes);
 const storages = args.storage.split(',') as ('local' | 's3')[];
-const run = promisify(execFile);
-
-/**
- * Writes dirty pages back before each timed step: without it every step starts with the previous
- * steps' gigabytes still being written back, and the kernel throttles the next writer.
- */
-const syncDisks = () => run('sync');
-
-/** cp copies inside the kernel (copy_file_range); dd with 1 MiB blocks copies through one reused user-space buffer. */
-async function copySeconds(tool: 'cp' | 'dd', source: string): Promise<number> {
-  const target = `${source}.copy`;
-  const started = process.hrtime.bigint();
-  await run(tool, tool === 'cp' ? [source, target] : [`if=${source}`, `of=${target}`, 'bs=1M', 'status=none']);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  await rm(target);
-  return seconds;
+if (!(passes >= 1) || sizes.some((size) => !(size > 0)) || storages.some((s) => s !== 'local' && s !== 's3')) {
+  throw new Error('--passes must be at least 1, --sizes positive MiB, --storage local and/or s3');
 }
 
-type Step = 'cp' | 'dd' | 'ceiling' | 'raw' | 'upload';
-
-interface Rounds {
-  seconds: Record<Exclude<Step, 'upload'>, number[]>;
-  uploads: UploadMeasurement[];
-}
-
-/**
- * Runs every step once per round, in one order in odd rounds and the reverse in even ones: on this
- * kind of VM what runs just before a step can change its speed by half (see BENCHMARKS.md), and
- * reversing spreads that over all steps alike.
- */
-async function measureRounds(server: ServerProcess, source: string, s3: Awaited<ReturnType<typeof startS3>> | undefined): Promise<Rounds> {
-  const steps: Step[] = s3 ? ['cp', 'ceiling', 'upload'] : ['cp', 'dd', 'ceiling', 'raw', 'upload'];
-  const rounds: Rounds = { seconds: { cp: [], dd: [], ceiling: [], raw: [] }, uploads: [] };
-  for (let i = 1; i <= runs; i++) {
-    for (const step of i % 2 ? steps : [...steps].reverse()) {
-      await syncDisks();
-      if (step === 'upload') rounds.uploads.push(await measureUpload(server, source));
-      else if (step === 'cp' || step === 'dd') rounds.seconds[step].push(await copySeconds(step, source));
-      else if (step === 'raw') rounds.seconds.raw.push(await writtenUploadSeconds(source, server.dataDir));
-      else rounds.seconds.ceiling.push(s3 ? await directS3PutSeconds(s3, source, BENCH_MAX_FILE_BYTES) : await drainedUploadSeconds(source));
-    }
-    const u = rounds.uploads.at(-1)!;
-    const times = Object.entries(rounds.seconds).map(([step, s]) => (s.length ? ` ${step} ${s.at(-1)!.toFixed(2)} s,` : ''));
-    console.log(
-      `${s3 ? 's3' : 'local'} round ${i}:${times.join('')} upload ${u.seconds.toFixed(2)} s (CPU ${u.cpuUser.toFixed(2)} user + ` +
-        `${u.cpuSystem.toFixed(2)} sys), peak RSS ${(u.peakRss / MIB).toFixed(1)} MiB, VmHWM ${(u.hwm / MIB).toFixed(1)} MiB`,
-    );
-  }
-  return rounds;
-}
-
-function summaryRow(size: number, storage: 'local' | 's3', rounds: Rounds): { row: string[]; peak: number } {
-  const { seconds, uploads } = rounds;
+function summaryRow(size: number, storage: 'local' | 's3', rounds: RoundRecord[]): { row: string[]; peak: number } {
   const mibps = (s: number) => (size / MIB / s).toFixed(0);
+  const seconds = (step: Step) => rounds.map((r) => r.seconds[step]!);
   // Ratios are taken within each round, then their median: rounds differ more than steps within one.
-  const ratio = (a: number[], b: number[]) => a.map((x, i) => x / b[i]!);
-  const uploadSeconds = uploads.map((u) => u.seconds);
-  const uploadVsCp = ratio(seconds.cp, uploadSeconds);
-  const mib = (values: number[]) => (median(values) / MIB).toFixed(1);
-  const peak = Math.max(median(uploads.map((u) => u.peakRss)), median(uploads.map((u) => u.hwm)) || 0);
+  const perRound = (faster: Step, slower: Step) => rounds.map((r) => r.seconds[slower]! / r.seconds[faster]!);
+  const vsCp = (step: Step) => `${mibps(median(seconds(step)))} (${median(perRound(step, 'cp')).toFixed(2)} × cp)`;
+  const uploadVsCp = perRound('upload', 'cp');
+  const uploads = rounds.map((r) => r.upload);
+  const mib = (values: number[]) => (median(values.filter(Number.isFinite)) / MIB).toFixed(1);
+  const peak = Math.max(median(uploads.map((u) => u.peakRss)), median(uploads.map((u) => u.hwm).filter(Number.isFinite)) || 0);
   const row = [
     `${size / MIB} MiB`,
     storage === 's3' ? 'S3 (s3rver)' : 'local',
-    mibps(median(uploadSeconds)),
-    mibps(median(seconds.cp)),
-    storage === 's3' ? '—' : `${mibps(median(seconds.dd))} (${median(ratio(seconds.cp, seconds.dd)).toFixed(2)} × cp)`,
+    mibps(median(seconds('upload'))),
+    mibps(median(seconds('cp'))),
     `**${median(uploadVsCp).toFixed(2)}** (${Math.min(...uploadVsCp).toFixed(2)}–${Math.max(...uploadVsCp).toFixed(2)})`,
-    `${mibps(median(seconds.ceiling))} (${median(ratio(seconds.cp, seconds.ceiling)).toFixed(2)} × cp)`,
-    median(ratio(seconds.ceiling, uploadSeconds)).toFixed(2),
-    storage === 's3' ? '—' : `${mibps(median(seconds.raw))} (${median(ratio(seconds.cp, seconds.raw)).toFixed(2)} × cp)`,
+    storage === 's3' ? '—' : vsCp('dd'),
+    vsCp('reference'),
+    median(perRound('upload', 'reference')).toFixed(2),
+    storage === 's3' ? '—' : vsCp('raw'),
     `${median(uploads.map((u) => u.cpuUser)).toFixed(2)} + ${median(uploads.map((u) => u.cpuSystem)).toFixed(2)}`,
     mib(uploads.map((u) => u.peakRss)),
     mib(uploads.map((u) => u.hwm)),
@@ -114,6 +67,7 @@ function summaryRow(size: number, storage: 'local' | 's3', rounds: Rounds): { ro
 
 const work = await mkdtemp(path.join(os.tmpdir(), 'ffapi-bench-upload-')); // the disk DATA_DIR is on
 const rows: string[][] = [];
+const details: string[] = [];
 let postgresVersion = '';
 let over = false;
 try {
@@ -127,8 +81,10 @@ try {
       for (const size of sizes) {
         const source = path.join(work, `source-${size / MIB}mib.bin`);
         await writeGeneratedFile(source, size);
-        const { row, peak } = summaryRow(size, storage, await measureRounds(server, source, s3));
+        const rounds = await measureRounds({ server, source, s3, maxFileBytes: BENCH_MAX_FILE_BYTES, passes });
         await rm(source);
+        const { row, peak } = summaryRow(size, storage, rounds);
+        details.push(`${size / MIB} MiB, ${storage === 's3' ? 'S3' : 'local'}:`, '', ...rounds.map((r, i) => `${i + 1}. ${roundLine(r)}`), '');
         if (peak > LIMIT_BYTES) over = true; // the limit holds at any size, not only at 1 GiB
         rows.push(row);
       }
@@ -143,7 +99,7 @@ try {
 }
 
 const table = markdownTable(
-  ['Size', 'Storage', 'Upload MiB/s', 'cp MiB/s', 'dd MiB/s', 'Upload ÷ cp (range)', 'Ceiling MiB/s', 'Upload ÷ ceiling', 'Raw write MiB/s', 'Server CPU s, user + sys', 'Peak RSS (50 ms samples) MiB', 'VmHWM MiB', 'RSS before MiB', 'Added by upload MiB', '≤ 200 MB'],
+  ['Size', 'Storage', 'Upload MiB/s', 'cp MiB/s', 'Upload ÷ cp (range)', 'dd MiB/s', 'Reference MiB/s', 'Upload ÷ reference', 'Raw write MiB/s', 'Server CPU s, user + sys', 'Peak RSS (50 ms samples) MiB', 'VmHWM MiB', 'RSS before MiB', 'Added by upload MiB', '≤ 200 MB'],
   rows,
 );
 const section = [
@@ -151,19 +107,25 @@ const section = [
   '',
   ...machineLines(postgresVersion),
   '',
-  `\`POST /api/v1/files/upload\` of a generated file on disk (a repeated 1 MiB random block), streamed from disk by the client as \`curl -F file=@…\` does, ` +
-    `to the service started as its own process exactly as \`npm start\` runs it (bundled, no TypeScript loader). ${runs} rounds per case; each round times, ` +
-    `seconds apart and with \`sync\` before each: \`cp\` of the same file on the same disk, \`dd bs=1M\` of it (local), the ceiling, the raw write (local) and the upload, in that order ` +
-    'in odd rounds and reversed in even ones. Figures are medians over the rounds; ratios are taken within each round, then their median ' +
-    '(range: lowest and highest round). cp copies inside the kernel (copy_file_range); dd copies through one reused 1 MiB user-space buffer, ' +
-    'about the least work a program that receives the bytes in user space must do. Ceiling: for local, the same client and file into an HTTP server (its own process) that only drains the body; ' +
-    "raw write: the same server writing the raw body (boundaries and all, no parsing) to a file in the service's DATA_DIR with writev; " +
-    "for S3, the service's own S3 driver putting the same file straight into the same s3rver (which runs inside the bench process). " +
-    "Server CPU: the service process's user and system seconds during the upload (all threads). RSS: VmRSS sampled every 50 ms, VmHWM reset before each upload; " +
-    `added by upload: peak minus RSS before. Every upload checked (200, file_id, STORED, size_mbytes).` +
+  '`POST /api/v1/files/upload` of a generated file on disk (a repeated 1 MiB random block), sent by a Node `http` client that streams the file ' +
+    '(1 MiB reads, a new buffer each), to the service started as its own process exactly as `npm start` runs it (bundled, no TypeScript loader). ' +
+    `Each round times, seconds apart and with \`sync\` before each: \`cp\` of the same file on the same disk, \`dd bs=1M\` of it (local), the reference, ` +
+    'the raw write (local) and the upload, in the orders of a balanced Latin square (each step follows every other step equally often: 10 rounds ' +
+    `local, 6 S3${passes > 1 ? `, ${passes} passes` : ''}). Figures are medians over the rounds; ratios are taken within each round, then their median (range: lowest and highest round). ` +
+    'cp copies inside the kernel (copy_file_range); dd copies through one reused 1 MiB user-space buffer. Reference: for local, the same client and file ' +
+    'into an HTTP server (its own process) that only drains the body; raw write: the same server writing the raw body (boundaries and all, no parsing) ' +
+    "to a file in the service's DATA_DIR with writev; for S3, the service's own S3 driver putting the same file straight into the same s3rver, both in " +
+    'the bench process (so not an upper bound: the service runs in a process of its own). Server CPU: the service process\'s user and system seconds during ' +
+    'the upload (all threads); client CPU (per round, below): the bench process\'s, which for S3 includes s3rver. RSS: VmRSS sampled every 50 ms, ' +
+    'VmHWM reset before each upload; added by upload: peak minus RSS before. Every upload checked (200, file_id, STORED, size_mbytes).' +
     `${args['server-flags'] ? ` Server flags: \`${args['server-flags']}\`.` : ''}`,
   '',
   table,
+  '',
+  '<details><summary>Every round: seconds per step in the order run; the upload\'s CPU and peak RSS</summary>',
+  '',
+  ...details,
+  '</details>',
 ].join('\n');
 console.log(`\n${section}\n`);
 if (!args['dry-run']) recordRun(section);

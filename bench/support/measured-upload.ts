@@ -16,9 +16,17 @@ export interface UploadMeasurement {
   /** The server process's CPU seconds from request start to response (all its threads). */
   cpuUser: number;
   cpuSystem: number;
+  /** The bench process's CPU seconds meanwhile: the client's (and, for S3, s3rver's, which runs in it). */
+  clientCpu: number;
 }
 
-const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+const TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100; // USER_HZ on every Linux build we know of
+  }
+})();
 
 function cpuSeconds(pid: number): { user: number; system: number } {
   // Fields after the command name, which may itself hold spaces: utime and stime are the 12th and 13th.
@@ -31,6 +39,7 @@ export async function measureUpload(server: ServerProcess, file: string): Promis
   const peakReset = resetPeak(server.pid);
   const rssBefore = readMemory(server.pid).rssBytes;
   const cpuBefore = cpuSeconds(server.pid);
+  const clientBefore = process.cpuUsage();
   const sampling = sampleRss(server.pid);
   let upload;
   let memory;
@@ -40,6 +49,7 @@ export async function measureUpload(server: ServerProcess, file: string): Promis
     memory = sampling.stop();
   }
   const cpuAfter = cpuSeconds(server.pid);
+  const client = process.cpuUsage(clientBefore);
   const fileId = (upload.body as { file_id?: unknown })?.file_id;
   if (upload.status !== 200 || typeof fileId !== 'string') {
     throw new Error(`upload answered ${upload.status}: ${JSON.stringify(upload.body).slice(0, 500)}`);
@@ -57,6 +67,7 @@ export async function measureUpload(server: ServerProcess, file: string): Promis
     rssBefore,
     cpuUser: cpuAfter.user - cpuBefore.user,
     cpuSystem: cpuAfter.system - cpuBefore.system,
+    clientCpu: (client.user + client.system) / 1e6,
   };
 }
 

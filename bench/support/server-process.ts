@@ -22,7 +22,7 @@ export interface ServerProcess {
 export interface ServerOptions {
   databaseUrl: string | undefined;
   env?: Record<string, string>;
-  /** Extra node flags for the server, e.g. `--heap-prof` when investigating memory. */
+  /** Extra node flags for the server, e.g. `--heap-prof` when investigating memory; they override the start script's. */
   nodeFlags?: string[];
   /** Shared by several processes (API and workers on local storage); then not removed on stop. */
   dataDir?: string;
@@ -53,7 +53,10 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
   });
   // Exactly what `npm start` runs, but node itself (no npm wrapper) so that child.pid is the server's pid.
   const start = await npmStartCommand();
-  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), ...start.args], {
+  // Extra flags go after the start script's own node flags, so that they can override one of them.
+  const script = start.args.findIndex((arg) => !arg.startsWith('-'));
+  const args = [...start.args.slice(0, script), ...(opts.nodeFlags ?? []), ...start.args.slice(script)];
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...env, ...start.env },
     stdio: ['ignore', 'pipe', 'pipe'],

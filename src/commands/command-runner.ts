@@ -84,11 +84,21 @@ async function execute(deps: Deps, sandbox: 'bwrap' | 'none', command: Command, 
     sources.set(key, source);
     names[key] = localInputName(key, source);
   }
-  // Every copy settles before a failure is raised: the working directory is removed right after, and
-  // no copy may still be writing into it then.
-  const fetched = await Promise.allSettled([...sources].map(([key, source]) => fetchInput(deps, source, path.join(workDir, names[key]!), signal)));
-  const failed = fetched.find((result) => result.status === 'rejected');
-  if (failed) throw failed.reason;
+  // The first failure stops the other copies and is raised once all have settled: the working
+  // directory is removed right after, and no copy may still be writing into it then.
+  const stopCopies = new AbortController();
+  const copySignal = AbortSignal.any([signal, stopCopies.signal]);
+  let firstFailure: { reason: unknown } | undefined;
+  await Promise.allSettled(
+    [...sources].map(([key, source]) =>
+      fetchInput(deps, source, path.join(workDir, names[key]!), copySignal).catch((reason: unknown) => {
+        firstFailure ??= { reason };
+        stopCopies.abort();
+        throw reason;
+      }),
+    ),
+  );
+  if (firstFailure) throw firstFailure.reason;
   const formats = await allowedInputFormats(deps.media.ffmpeg);
   await Promise.all([...sources.keys()].map((key) => assertAllowedFormat(deps.media.ffprobeOfFfmpeg, path.join(workDir, names[key]!), key, formats)));
   const durations = await Promise.all(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -16,8 +17,8 @@ import { notFound } from '../platform/errors.ts';
  * The assets come from @graphql-yoga/render-graphiql, whose `graphiql` module exports them as strings
  * (the bundle, its CSS, the Monaco workers, the icon). The browser imports that module as it is and
  * turns the strings into a style, a script and workers; the server only streams the file, so the
- * 9 MB never sit in its memory. Asset paths carry the package's version, so a browser never pairs a
- * new page with an old module from its cache.
+ * 9 MB never sit in its memory. The module's path carries the package's version and the page script's
+ * a hash of its text, so a browser never pairs a new page with an old script from its cache.
  */
 const require = createRequire(import.meta.url);
 const packageDir = path.dirname(require.resolve('@graphql-yoga/render-graphiql/package.json'));
@@ -46,6 +47,8 @@ try {
   fail(err);
 }
 `;
+
+const PAGE_SCRIPT_NAME = `page-${createHash('sha256').update(PAGE_SCRIPT).digest('hex').slice(0, 12)}.js`;
 
 const PAGE_POLICY = [
   "default-src 'none'",
@@ -78,7 +81,7 @@ export function renderGraphiqlPage(opts: GraphiQLOptions): string {
 <noscript>You need to enable JavaScript to run this app.</noscript>
 <div id="root">Loading GraphiQL…</div>
 <script type="application/json" id="graphiql-options">${scriptJson(opts)}</script>
-<script type="module" src="${ASSET_DIR}page.js"></script>
+<script type="module" src="${ASSET_DIR}${PAGE_SCRIPT_NAME}"></script>
 </body></html>`;
 }
 
@@ -92,16 +95,16 @@ export const useGraphiqlPolicy = (): Plugin => ({
   },
 });
 
-/** GET or HEAD of /graphiql/<version>/page.js or graphiql.js; anything else under /graphiql/ is 404. */
+/** GET or HEAD of /graphiql/<version>/page-<hash>.js or graphiql.js; anything else under /graphiql/ is 404. */
 export async function serveGraphiqlAsset(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
   const name = pathname.startsWith(ASSET_DIR) ? pathname.slice(ASSET_DIR.length) : '';
-  if ((req.method !== 'GET' && req.method !== 'HEAD') || (name !== 'page.js' && name !== 'graphiql.js')) throw notFound('GraphiQL asset');
+  if ((req.method !== 'GET' && req.method !== 'HEAD') || (name !== PAGE_SCRIPT_NAME && name !== 'graphiql.js')) throw notFound('GraphiQL asset');
   const headers = {
     'content-type': 'text/javascript; charset=utf-8',
     'x-content-type-options': 'nosniff',
     'cache-control': 'public, max-age=31536000, immutable',
   };
-  if (name === 'page.js') {
+  if (name === PAGE_SCRIPT_NAME) {
     res.writeHead(200, { ...headers, 'content-length': Buffer.byteLength(PAGE_SCRIPT) }).end(req.method === 'HEAD' ? undefined : PAGE_SCRIPT);
     return;
   }

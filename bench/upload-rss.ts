@@ -39,7 +39,8 @@ function summaryRow(size: number, storage: 'local' | 's3', rounds: RoundRecord[]
   const mibps = (s: number) => (size / MIB / s).toFixed(0);
   const seconds = (step: Step) => rounds.map((r) => r.seconds[step]!);
   // Ratios are taken within each round, then their median: rounds differ more than steps within one.
-  const perRound = (faster: Step, slower: Step) => rounds.map((r) => r.seconds[slower]! / r.seconds[faster]!);
+  // step's throughput ÷ base's throughput, per round
+  const perRound = (step: Step, base: Step) => rounds.map((r) => r.seconds[base]! / r.seconds[step]!);
   const vsCp = (step: Step) => `${mibps(median(seconds(step)))} (${median(perRound(step, 'cp')).toFixed(2)} × cp)`;
   const uploadVsCp = perRound('upload', 'cp');
   const uploads = rounds.map((r) => r.upload);

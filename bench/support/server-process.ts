@@ -55,6 +55,7 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
   const start = await npmStartCommand();
   // Extra flags go after the start script's own node flags, so that they can override one of them.
   const script = start.args.findIndex((arg) => !arg.startsWith('-'));
+  if (script < 0) throw new Error(`no script in the start command: ${start.args.join(' ')}`);
   const args = [...start.args.slice(0, script), ...(opts.nodeFlags ?? []), ...start.args.slice(script)];
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,

@@ -63,6 +63,7 @@ async function rawServerUploadSeconds(source: string, args: string[], file: stri
     const [line] = (await Promise.race([
       once(child.stdout!, 'data'),
       exited.then(([code]) => Promise.reject(new Error(`the reference server exited (${code}) before it listened`))),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('the reference server did not listen within 30 s')), 30_000).unref()),
     ])) as [Buffer];
     const result = await uploadFile(`http://127.0.0.1:${line.toString().trim()}/`, 'none', file, 'drained.bin');
     const { bytes = 0, file: written } = (result.body ?? {}) as { bytes?: number; file?: string };

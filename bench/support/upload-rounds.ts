@@ -2,7 +2,8 @@
 // real upload, timed seconds apart with `sync` before each. On this kind of VM what ran just before a
 // step changes its speed by up to half (see BENCHMARKS.md), so the orders form a balanced Latin
 // square (Williams design): within the rounds of one pass, every step follows every other step
-// equally often, and no step gains from always following the same one.
+// equally often, and no step gains from always following the same one. (The first step of a round
+// follows the last of the round before; those pairs are not balanced.)
 import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';

@@ -9,6 +9,7 @@ import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { TestS3 } from '../../test/support/s3.ts';
 import { measureUpload, type UploadMeasurement } from './measured-upload.ts';
+import { MIB } from './rss-sampler.ts';
 import type { ServerProcess } from './server-process.ts';
 import { directS3PutSeconds, drainedUploadSeconds, writtenUploadSeconds } from './upload-references.ts';
 
@@ -76,6 +77,6 @@ export function roundLine(record: RoundRecord): string {
   const u = record.upload;
   return (
     `${record.order.map((step) => `${step} ${record.seconds[step]!.toFixed(2)} s`).join(', ')}; upload server CPU ` +
-    `${u.cpuUser.toFixed(2)} user + ${u.cpuSystem.toFixed(2)} sys, client CPU ${u.clientCpu.toFixed(2)}, peak RSS ${(u.peakRss / 2 ** 20).toFixed(1)} MiB`
+    `${u.cpuUser.toFixed(2)} user + ${u.cpuSystem.toFixed(2)} sys, client CPU ${u.clientCpu.toFixed(2)}, peak RSS ${(u.peakRss / MIB).toFixed(1)} MiB`
   );
 }

@@ -31,12 +31,30 @@ const getVia = async (base: string, fileId: string, key = t.apiKey) => {
   return { status: response.status, body: (await response.json()) as any };
 };
 
+/**
+ * Uploads and waits until the file is STORED and the second process has heard so: an event heard after
+ * that process's first read would rightly drop the row the read kept, and the test would read again.
+ */
+async function uploadHeardBySecond(file: string, name: string) {
+  const heard = new Set<string>();
+  const stop = second.deps.events.watchTopic('file', (event) => {
+    if (event?.status === 'STORED') heard.add(event.id);
+  });
+  try {
+    const stored = await t.uploadAndWait(file, name);
+    await until('the second process to hear the file STORED', () => heard.has(stored.file_id), 2_000, 10);
+    return stored;
+  } finally {
+    stop();
+  }
+}
+
 const renameBehindTheCachesBack = (fileId: string, filename: string) =>
   withClient(t.database.url, (c) => c.query('UPDATE files SET filename = $1 WHERE id = $2', [filename, fileId]));
 
 describe('finished files served from memory', () => {
   it('serves a STORED file from memory, and a delete through another process shows there at once', async () => {
-    const file = await t.uploadAndWait(media.png, 'still.png');
+    const file = await uploadHeardBySecond(media.png, 'still.png');
     expect((await getVia(second.url, file.file_id)).body.filename).toBe('still.png');
     // A change no event announces (nothing in the service does this) stays unseen: proof of the cache.
     await renameBehindTheCachesBack(file.file_id, 'renamed.png');
@@ -72,7 +90,7 @@ describe('finished files served from memory', () => {
   });
 
   it('steps aside when its listener connection is lost, and reads the database again', async () => {
-    const file = await t.uploadAndWait(media.txt, 'before.txt');
+    const file = await uploadHeardBySecond(media.txt, 'before.txt');
     expect((await getVia(second.url, file.file_id)).body.filename).toBe('before.txt');
     await renameBehindTheCachesBack(file.file_id, 'after.txt');
     expect((await getVia(second.url, file.file_id)).body.filename).toBe('before.txt');

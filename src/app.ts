@@ -19,6 +19,7 @@ import { createMetrics } from './platform/metrics.ts';
 import { resolveMediaBinaries } from './platform/media/index.ts';
 import { migrate } from './platform/migrate.ts';
 import { parseAllowList } from './platform/outbound/index.ts';
+import { setScavengePace } from './platform/scavenge-pacer.ts';
 import { startQueue } from './platform/queue.ts';
 import { createUrlSigner } from './platform/signed-urls.ts';
 import { createStorage } from './platform/storage/index.ts';
@@ -52,6 +53,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     for (const cleanup of cleanups.reverse()) await cleanup().catch((err: unknown) => log.warn({ err }, 'shutdown step failed'));
     cleanups.length = 0;
   };
+  setScavengePace(config.streamScavengeBytes);
   try {
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {

@@ -28,7 +28,8 @@ const TICKS_PER_SECOND = (() => {
   }
 })();
 
-function cpuSeconds(pid: number): { user: number; system: number } {
+/** A process's CPU seconds so far (all its threads), from /proc. */
+export function cpuSeconds(pid: number): { user: number; system: number } {
   // Fields after the command name, which may itself hold spaces: utime and stime are the 12th and 13th.
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
   return { user: Number(fields[11]) / TICKS_PER_SECOND, system: Number(fields[12]) / TICKS_PER_SECOND };
@@ -71,10 +72,13 @@ export async function measureUpload(server: ServerProcess, file: string): Promis
   };
 }
 
-async function waitUntilProcessed(server: ServerProcess, fileId: string): Promise<{ status: string; size_mbytes: number | null }> {
+export async function waitUntilProcessed(
+  server: ServerProcess,
+  fileId: string,
+): Promise<{ status: string; size_mbytes: number | null; storage_url: string | null }> {
   const deadline = Date.now() + 10 * 60_000;
   for (;;) {
-    const file = await api<{ status: string; size_mbytes: number | null }>(server, `/api/v1/files/${fileId}`);
+    const file = await api<{ status: string; size_mbytes: number | null; storage_url: string | null }>(server, `/api/v1/files/${fileId}`);
     if (file.status !== 'PROCESSING') return file;
     if (Date.now() > deadline) throw new Error(`file ${fileId} still PROCESSING after 10 minutes`);
     await new Promise((r) => setTimeout(r, 200));

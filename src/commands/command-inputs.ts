@@ -6,6 +6,7 @@ import type { Deps } from '../platform/context.ts';
 import { AppError } from '../platform/errors.ts';
 import { isUuid } from '../platform/ids.ts';
 import { checkUrl, download } from '../platform/outbound/index.ts';
+import { scavengePaced } from '../platform/scavenge-pacer.ts';
 
 /** Where an input's bytes come from: a stored file (read straight from storage) or a public URL. */
 export type InputSource =
@@ -73,5 +74,5 @@ export async function fetchInput(
         totalTimeoutMs: deps.config.importTimeoutMs,
         signal,
       })).body;
-  await pipeline(body, createWriteStream(target, { flags: 'wx' }), { signal });
+  await pipeline(body, scavengePaced(), createWriteStream(target, { flags: 'wx' }), { signal });
 }

@@ -4,6 +4,7 @@ import type { Deps } from '../platform/context.ts';
 import { notFound } from '../platform/errors.ts';
 import { isUuid } from '../platform/ids.ts';
 import { DOWNLOAD_URL_TTL_SECONDS } from '../files/files-service.ts';
+import { scavengePaced } from '../platform/scavenge-pacer.ts';
 import { ObjectNotFoundError } from '../platform/storage/index.ts';
 import { parseRange } from './byte-range.ts';
 import { sendError } from './respond.ts';
@@ -65,7 +66,7 @@ export async function handleMedia(deps: Deps, req: IncomingMessage, res: ServerR
     // Open the bytes before answering, so that a file deleted a moment ago is a clean 404.
     const body = await deps.storage.getStream(file.storageKey, range.kind === 'partial' ? { start, end } : undefined);
     res.writeHead(status, headers);
-    await pipeline(body, res).catch(() => undefined); // a client that hangs up early is not an error
+    await pipeline(body, scavengePaced(), res).catch(() => undefined); // a client that hangs up early is not an error
   } catch (err) {
     sendError(res, err instanceof ObjectNotFoundError ? notFound('File') : err, requestId, deps.log);
   }

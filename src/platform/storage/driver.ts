@@ -1,6 +1,7 @@
 // The storage contract shared by the local-disk and S3 drivers, plus the helpers both use.
 import { lstat } from 'node:fs/promises';
 import { Transform, type TransformCallback, type Readable } from 'node:stream';
+import { paceScavenges } from '../scavenge-pacer.ts';
 
 /** Inclusive byte range, as in an HTTP `Range: bytes=start-end` header. */
 export interface ByteRange {
@@ -78,7 +79,10 @@ export class UnsafeKeyError extends Error {
   }
 }
 
-/** A pass-through that counts bytes and fails with ObjectTooLargeError past maxBytes. */
+/**
+ * A pass-through that counts bytes and fails with ObjectTooLargeError past maxBytes. Every put passes
+ * one, so it also paces scavenges for the chunks it sees (see scavenge-pacer.ts).
+ */
 export class ByteCounter extends Transform {
   bytes = 0;
 
@@ -88,6 +92,7 @@ export class ByteCounter extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.bytes += chunk.length;
+    paceScavenges(chunk.length);
     if (this.bytes > this.maxBytes) {
       callback(new ObjectTooLargeError(this.maxBytes));
       return;

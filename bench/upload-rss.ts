@@ -108,8 +108,8 @@ const section = [
   '',
   ...machineLines(postgresVersion),
   '',
-  '`POST /api/v1/files/upload` of a generated file on disk (a repeated 1 MiB random block), sent by a Node `http` client that streams the file ' +
-    '(1 MiB reads, a new buffer each), to the service started as its own process exactly as `npm start` runs it (bundled, no TypeScript loader). ' +
+  '`POST /api/v1/files/upload` of a generated file on disk (a repeated 1 MiB random block), sent by curl (`curl -F file=@…`, as users send it; ' +
+    'timed from start to curl\'s exit), to the service started as its own process exactly as `npm start` runs it (bundled, no TypeScript loader). ' +
     `Each round times, seconds apart and with \`sync\` before each: \`cp\` of the same file on the same disk, \`dd bs=1M\` of it (local), the reference, ` +
     'the raw write (local) and the upload, in the orders of a balanced Latin square (each step follows every other step equally often: 10 rounds ' +
     `local, 6 S3${passes > 1 ? `, ${passes} passes` : ''}). Figures are medians over the rounds; ratios are taken within each round, then their median (range: lowest and highest round). ` +
@@ -117,7 +117,7 @@ const section = [
     'into an HTTP server (its own process) that only drains the body; raw write: the same server writing the raw body (boundaries and all, no parsing) ' +
     "to a file in the service's DATA_DIR with writev; for S3, the service's own S3 driver putting the same file straight into the same s3rver, both in " +
     'the bench process (so not an upper bound: the service runs in a process of its own). Server CPU: the service process\'s user and system seconds during ' +
-    'the upload (all threads); client CPU (per round, below): the bench process\'s, which for S3 includes s3rver. RSS: VmRSS sampled every 50 ms, ' +
+    'the upload (all threads); client CPU (per round, below): curl\'s; bench process CPU: for S3, s3rver\'s. RSS: VmRSS sampled every 50 ms, ' +
     'VmHWM reset before each upload; added by upload: peak minus RSS before. Every upload checked (200, file_id, STORED, size_mbytes).' +
     `${args['server-flags'] ? ` Server flags: \`${args['server-flags']}\`.` : ''}`,
   '',

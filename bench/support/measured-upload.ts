@@ -16,8 +16,10 @@ export interface UploadMeasurement {
   /** The server process's CPU seconds from request start to response (all its threads). */
   cpuUser: number;
   cpuSystem: number;
-  /** The bench process's CPU seconds meanwhile: the client's (and, for S3, s3rver's, which runs in it). */
+  /** The client's (curl's) CPU seconds. */
   clientCpu: number;
+  /** The bench process's CPU seconds meanwhile: for S3, s3rver's, which runs in it. */
+  benchCpu: number;
 }
 
 const TICKS_PER_SECOND = (() => {
@@ -40,7 +42,7 @@ export async function measureUpload(server: ServerProcess, file: string): Promis
   const peakReset = resetPeak(server.pid);
   const rssBefore = readMemory(server.pid).rssBytes;
   const cpuBefore = cpuSeconds(server.pid);
-  const clientBefore = process.cpuUsage();
+  const benchBefore = process.cpuUsage();
   const sampling = sampleRss(server.pid);
   let upload;
   let memory;
@@ -50,7 +52,7 @@ export async function measureUpload(server: ServerProcess, file: string): Promis
     memory = sampling.stop();
   }
   const cpuAfter = cpuSeconds(server.pid);
-  const client = process.cpuUsage(clientBefore);
+  const bench = process.cpuUsage(benchBefore);
   const fileId = (upload.body as { file_id?: unknown })?.file_id;
   if (upload.status !== 200 || typeof fileId !== 'string') {
     throw new Error(`upload answered ${upload.status}: ${JSON.stringify(upload.body).slice(0, 500)}`);
@@ -68,7 +70,8 @@ export async function measureUpload(server: ServerProcess, file: string): Promis
     rssBefore,
     cpuUser: cpuAfter.user - cpuBefore.user,
     cpuSystem: cpuAfter.system - cpuBefore.system,
-    clientCpu: (client.user + client.system) / 1e6,
+    clientCpu: upload.clientCpu,
+    benchCpu: (bench.user + bench.system) / 1e6,
   };
 }
 

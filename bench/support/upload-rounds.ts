@@ -77,6 +77,6 @@ export function roundLine(record: RoundRecord): string {
   const u = record.upload;
   return (
     `${record.order.map((step) => `${step} ${record.seconds[step]!.toFixed(2)} s`).join(', ')}; upload server CPU ` +
-    `${u.cpuUser.toFixed(2)} user + ${u.cpuSystem.toFixed(2)} sys, client CPU ${u.clientCpu.toFixed(2)}, peak RSS ${(u.peakRss / MIB).toFixed(1)} MiB`
+    `${u.cpuUser.toFixed(2)} user + ${u.cpuSystem.toFixed(2)} sys, client (curl) CPU ${u.clientCpu.toFixed(2)}, bench process CPU ${u.benchCpu.toFixed(2)}, peak RSS ${(u.peakRss / MIB).toFixed(1)} MiB`
   );
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_PACE_BYTES } from './platform/scavenge-pacer.ts';
 
 const optionalString = z
   .string()
@@ -47,7 +48,7 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(6000),
   // MiB a stream carries between the scavenges the service asks V8 for (platform/scavenge-pacer.ts); 0: never.
-  STREAM_SCAVENGE_MIB: z.coerce.number().min(0).max(1024).default(4),
+  STREAM_SCAVENGE_MIB: z.coerce.number().min(0).max(1024).default(DEFAULT_PACE_BYTES / 1024 ** 2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -241,6 +241,39 @@ describe('more of the runner', () => {
   });
 });
 
+describe('input formats', () => {
+  const uploadPlaylist = async () => {
+    const form = new FormData();
+    form.append('file', new Blob(['#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n/etc/hostname\n#EXT-X-ENDLIST\n']), 'list.m3u8');
+    const { body } = await t.json('/api/v1/files/upload', { method: 'POST', body: form });
+    expect((await t.waitForFile(body.file_id)).status).toBe('STORED');
+    return body.file_id as string;
+  };
+
+  it('a playlist given through -i is refused by FFmpeg itself: FAILED with INPUT_FORMAT_NOT_ALLOWED naming it', async () => {
+    const { status, body } = await post('/api/v1/run-ffmpeg-command', {
+      input_files: { in_video: clipId, in_list: await uploadPlaylist() },
+      output_files: { out_x: 'x.mp4' },
+      ffmpeg_command: '-i {{in_video}} -i {{in_list}} -map 0 -map 1 -c copy {{out_x}}',
+    });
+    expect(status).toBe(200);
+    const command = await waitCommand(body.command_id);
+    expect(command).toMatchObject({ status: 'FAILED', error_status: 'INPUT_FORMAT_NOT_ALLOWED', output_files: {} });
+    expect(command.error_message).toMatch(/^in_list is a playlist/);
+  });
+
+  it('a playlist a filter opens (amovie=) is refused before FFmpeg runs', async () => {
+    const { body } = await post('/api/v1/run-ffmpeg-command', {
+      input_files: { in_list: await uploadPlaylist() },
+      output_files: { out_x: 'x.wav' },
+      ffmpeg_command: '-f lavfi -i amovie={{in_list}} {{out_x}}',
+    });
+    const command = await waitCommand(body.command_id);
+    expect(command).toMatchObject({ status: 'FAILED', error_status: 'INPUT_FORMAT_NOT_ALLOWED' });
+    expect(command.error_message).toMatch(/^in_list is a playlist/);
+  });
+});
+
 describe('an earlier output read by a filter', () => {
   it('is format-checked like an input: a playlist made by step 1 cannot be opened by movie= in step 2', async () => {
     const { execFile } = await import('node:child_process');

@@ -13,7 +13,7 @@ import { finishCommand } from './command-finish.ts';
 import { removeOutputs, storeOutputs } from './command-outputs.ts';
 import { createProgressReporter } from './command-progress.ts';
 import { TERMINAL_COMMAND_STATUSES, transitionCommand } from './command-status.ts';
-import { allowedInputFormats, assertAllowedFormat, withFormatWhitelist } from './input-formats.ts';
+import { allowedInputFormats, assertAllowedFormat, formatRefusal, keysOpenedBesideInputs, withFormatWhitelist } from './input-formats.ts';
 import { substitutePlaceholders } from './placeholders.ts';
 import { runFfmpeg } from './sandbox/index.ts';
 
@@ -75,7 +75,9 @@ function unexpected(deps: Deps, commandId: string, err: unknown): CommandFailure
 
 async function execute(deps: Deps, sandbox: 'bwrap' | 'none', command: Command, workDir: string, signal: AbortSignal): Promise<number> {
   const request = command.originalRequest as unknown as StoredRequest;
-  const steps = request.ffmpeg_commands ?? [request.ffmpeg_command ?? ''];
+  const steps = (request.ffmpeg_commands ?? [request.ffmpeg_command ?? '']).map((step) => splitCommandLine(step));
+  // Spawning ffprobe costs 0.1–0.2 s per file; a file FFmpeg opens only through -i needs no check.
+  const checked = keysOpenedBesideInputs(steps);
   const names: Record<string, string> = { ...request.output_files };
   const sources = new Map<string, InputSource>();
   for (const [key, value] of Object.entries(request.input_files)) {
@@ -100,7 +102,7 @@ async function execute(deps: Deps, sandbox: 'bwrap' | 'none', command: Command, 
   );
   if (firstFailure) throw firstFailure.reason;
   const formats = await allowedInputFormats(deps.media.ffmpeg);
-  await Promise.all([...sources.keys()].map((key) => assertAllowedFormat(deps.media.ffprobeOfFfmpeg, path.join(workDir, names[key]!), key, formats)));
+  await Promise.all([...sources.keys()].filter((key) => checked.has(key)).map((key) => assertAllowedFormat(deps.media.ffprobeOfFfmpeg, path.join(workDir, names[key]!), key, formats)));
   const durations = await Promise.all(
     [...sources].map(async ([key, source]) =>
       source.kind === 'stored'
@@ -116,12 +118,12 @@ async function execute(deps: Deps, sandbox: 'bwrap' | 'none', command: Command, 
     // An output of an earlier step can be read by a filter (movie=) that opens files itself, past
     // -format_whitelist: it gets the same format check as the inputs.
     await Promise.all(
-      Object.entries(request.output_files).map(async ([key, name]) => {
+      Object.entries(request.output_files).filter(([key]) => checked.has(key)).map(async ([key, name]) => {
         const file = path.join(workDir, name);
         if (index > 0 && (await stat(file).catch(() => null))) await assertAllowedFormat(deps.media.ffprobeOfFfmpeg, file, key, formats);
       }),
     );
-    const args = withFormatWhitelist(splitCommandLine(step).map((arg) => substitutePlaceholders(arg, names)), formats);
+    const args = withFormatWhitelist(step.map((arg) => substitutePlaceholders(arg, names)), formats);
     const result = await runFfmpeg({
       ffmpegPath: deps.media.ffmpeg,
       args,
@@ -147,6 +149,8 @@ async function execute(deps: Deps, sandbox: 'bwrap' | 'none', command: Command, 
       throw new CommandFailure('OUTPUT_TOO_LARGE', `FFmpeg wrote a file larger than ${deps.config.maxFileBytes} bytes and was stopped.`);
     }
     if (result.exitCode !== 0) {
+      const refusal = formatRefusal(result.stderrTail, names);
+      if (refusal) throw refusal;
       const which = steps.length > 1 ? `command ${index + 1} of ${steps.length}` : 'FFmpeg';
       // FFmpeg prints the whole whitelist when it refuses a format; that says nothing useful.
       const tail = result.stderrTail.replaceAll(formats, '<allowed formats>').trim().slice(-STDERR_TAIL_CHARS);

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { allowedInputFormats, parseDemuxers, withFormatWhitelist } from './input-formats.ts';
+import { allowedInputFormats, formatRefusal, keysOpenedBesideInputs, parseDemuxers, withFormatWhitelist } from './input-formats.ts';
 
 const run = promisify(execFile);
 
@@ -18,6 +18,33 @@ describe('input format whitelist', () => {
     expect(withFormatWhitelist(['-f', 'lavfi', '-i', 'x', '-i', 'in_a.mp4', 'out.mp4'], 'mov,lavfi')).toEqual([
       '-f', 'lavfi', '-format_whitelist', 'mov,lavfi', '-i', 'x', '-format_whitelist', 'mov,lavfi', '-i', 'in_a.mp4', 'out.mp4',
     ]);
+  });
+
+  it('needs the ffprobe check only for files opened some other way than as an -i value', () => {
+    const keys = (...steps: string[][]) => [...keysOpenedBesideInputs(steps)].sort();
+    expect(keys(['-i', '{{in_a}}', '-i', '<<in_b>>', '-c', 'copy', '{{out_x}}'])).toEqual(['out_x']);
+    expect(keys(['-i', '{{in_a}}', '-vf', 'subtitles={{in_srt}}', '{{out_x}}'])).toEqual(['in_srt', 'out_x']);
+    expect(keys(['-f', 'lavfi', '-i', 'amovie={{in_a}}', '{{out_x}}'])).toEqual(['in_a', 'out_x']);
+    // Used once through -i and once by a filter: checked.
+    expect(keys(['-i', '{{in_a}}', '-filter_complex', 'movie={{in_a}}[m]', '{{out_x}}'])).toEqual(['in_a', 'out_x']);
+    // An output of step 1 read through -i by step 2 is not; one read by a filter is.
+    expect(keys(['-i', '{{in_a}}', '{{out_a}}', '{{out_b}}'], ['-i', '{{out_a}}', '-vf', 'movie={{out_b}}', '{{out_c}}'])).toEqual(['out_a', 'out_b', 'out_c']);
+    expect(keys(['-i', '{{in_a}}', '{{out_a}}'], ['-i', '{{out_a}}', '{{out_c}}'])).toEqual(['out_a', 'out_c']);
+    // A placeholder that is only part of the -i value is opened by whatever reads that value.
+    expect(keys(['-i', 'x{{in_a}}', '{{out_x}}'])).toEqual(['in_a', 'out_x']);
+  });
+
+  it('names the input FFmpeg refused by the whitelist, as 5.x and 7.x print it, and ignores other failures', () => {
+    const names = { in_a: 'in_a.mp4', in_list: 'in_list.m3u8', out_x: 'x.mp4' };
+    const v5 = "[hls @ 0x55da8960c940] Format not on whitelist 'aa,aac,mov'\nin_list.m3u8: Invalid argument\n";
+    const v7 = "[hls @ 0x1] Format not on whitelist 'aa,aac'\n[in#1 @ 0x2] Error opening input: Invalid argument\nError opening input file in_list.m3u8.\nError opening input files: Invalid argument\n";
+    for (const stderr of [v5, v7]) {
+      const failure = formatRefusal(stderr, names);
+      expect(failure).toMatchObject({ status: 'INPUT_FORMAT_NOT_ALLOWED' });
+      expect(failure?.message).toMatch(/^in_list is a playlist/);
+    }
+    expect(formatRefusal("Format not on whitelist 'aa'\nsomething.m3u8: Invalid argument\n", names)?.message).toMatch(/^An input is a playlist/);
+    expect(formatRefusal('in_list.m3u8: Invalid data found when processing input\n', names)).toBeUndefined();
   });
 
   it('keeps real formats and drops playlists; FFmpeg then refuses an HLS playlist but reads an mp4', async () => {

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CommandFailure } from './command-failure.ts';
+import { exactPlaceholderKey, findPlaceholders } from './placeholders.ts';
 
 const run = promisify(execFile);
 
@@ -39,6 +40,38 @@ export function parseDemuxers(listing: string): string[] {
 }
 
 /**
+ * Keys of the placeholders FFmpeg may open some other way than as the value of `-i` (a filter's file
+ * option, `-f lavfi -i movie=…`): only those need the ffprobe check before FFmpeg runs, since every
+ * `-i` carries -format_whitelist and FFmpeg itself refuses a playlist there.
+ */
+export function keysOpenedBesideInputs(steps: string[][]): Set<string> {
+  const keys = new Set<string>();
+  for (const args of steps) {
+    args.forEach((arg, index) => {
+      if (args[index - 1] === '-i' && exactPlaceholderKey(arg) !== undefined) return;
+      for (const key of findPlaceholders(arg)) keys.add(key);
+    });
+  }
+  return keys;
+}
+
+/**
+ * A FAILED command's reason when FFmpeg refused an `-i` input by -format_whitelist, or undefined for
+ * any other failure. FFmpeg names the refused file after the refusal: `in_a.m3u8: Invalid argument`
+ * (5.x), `Error opening input file in_a.m3u8.` (6 and later).
+ */
+export function formatRefusal(stderr: string, names: Record<string, string>): CommandFailure | undefined {
+  const refusal = /not on whitelist/i.exec(stderr);
+  if (!refusal) return undefined;
+  const after = stderr.slice(refusal.index);
+  const named = (name: string) => new RegExp(`(^|\\s)${name.replaceAll('.', '\\.')}(: |\\.?$)`, 'm').test(after);
+  return notAllowed(Object.keys(names).find((key) => named(names[key]!)) ?? 'An input');
+}
+
+const notAllowed = (key: string) =>
+  new CommandFailure('INPUT_FORMAT_NOT_ALLOWED', `${key} is a playlist, manifest or device format, which cannot be an input.`);
+
+/**
  * Refuses an input FFmpeg would open as a refused format (an HLS playlist, a DASH manifest, ...).
  * -format_whitelist covers `-i`, but filters such as movie= open their file themselves.
  */
@@ -48,9 +81,7 @@ export async function assertAllowedFormat(ffprobePath: string, file: string, key
     ({ stderr: text }) => text,
     (err: { stderr?: string }) => err.stderr ?? '',
   );
-  if (/not on whitelist/i.test(stderr)) {
-    throw new CommandFailure('INPUT_FORMAT_NOT_ALLOWED', `${key} is a playlist, manifest or device format, which cannot be an input.`);
-  }
+  if (/not on whitelist/i.test(stderr)) throw notAllowed(key);
 }
 
 /** Puts `-format_whitelist <formats>` in front of every input of an FFmpeg argv. */

@@ -124,8 +124,8 @@ const section = [
   'Where the API time goes (ms, medians; the stages from "Request → created" on add up to API ms). From the command\'s ' +
     '`created_at`, `started_at`, `completed_at`, `ffmpeg_command_run_seconds` and the output file\'s `created_at` (ms ' +
     'precision, database clock, same machine). Queue wait: created to picked up by the worker. FFmpeg in service: ' +
-    'prlimit + bwrap + FFmpeg, spawn to close. Worker besides FFmpeg: input copy into the work dir, input format check ' +
-    '(ffprobe), output store and probe. Output row → completed: work dir removal and the final transaction. Completed → ' +
+    'prlimit + bwrap + FFmpeg, spawn to close. Worker besides FFmpeg: input copy into the work dir, output store and ' +
+    'probe (no ffprobe format check of the input: this command opens it only through -i). Output row → completed: work dir removal and the final transaction. Completed → ' +
     'client: NOTIFY, the waiting GET reading the command, and its answer. API − FFmpeg in service: everything the ' +
     'service adds around FFmpeg, per run; unlike Added ms it does not move when FFmpeg itself runs faster or slower ' +
     'than the direct run (other load on the machine).',

@@ -3,8 +3,10 @@
 // with size)". Uploads a generated file through the real service (its own process), sampling its RSS
 // and CPU, and times `cp` and `dd` of the same file and the reference servers (support/upload-references.ts)
 // in the same rounds (support/upload-rounds.ts), so that every ratio compares measurements taken
-// seconds apart. `npm run bench -- upload-rss [--sizes=256,1024 --storage=local,s3 --passes=1 --dry-run]`.
-import { mkdtemp, rm } from 'node:fs/promises';
+// seconds apart. `npm run bench -- upload-rss [--sizes=256,1024 --storage=local,s3,s3-tls --passes=1 --dry-run]`.
+// s3-tls: s3rver over HTTPS (a self-signed certificate the service trusts through NODE_EXTRA_CA_CERTS),
+// where the service sends parts as UNSIGNED-PAYLOAD instead of hashing them.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,12 +32,14 @@ const { values: args } = parseArgs({
 });
 const sizes = args.sizes.split(',').map((s) => Number(s) * MIB);
 const passes = Number(args.passes);
-const storages = args.storage.split(',') as ('local' | 's3')[];
-if (!(passes >= 1) || sizes.some((size) => !(size > 0)) || storages.some((s) => s !== 'local' && s !== 's3')) {
-  throw new Error('--passes must be at least 1, --sizes positive MiB, --storage local and/or s3');
+type Storage = 'local' | 's3' | 's3-tls';
+const storages = args.storage.split(',') as Storage[];
+const STORAGE_LABELS: Record<Storage, string> = { local: 'local', s3: 'S3 (s3rver)', 's3-tls': 'S3 over HTTPS (s3rver)' };
+if (!(passes >= 1) || sizes.some((size) => !(size > 0)) || storages.some((s) => !Object.hasOwn(STORAGE_LABELS, s))) {
+  throw new Error('--passes must be at least 1, --sizes positive MiB, --storage local, s3 and/or s3-tls');
 }
 
-function summaryRow(size: number, storage: 'local' | 's3', rounds: RoundRecord[]): { row: string[]; peak: number } {
+function summaryRow(size: number, storage: Storage, rounds: RoundRecord[]): { row: string[]; peak: number } {
   const mibps = (s: number) => (size / MIB / s).toFixed(0);
   const seconds = (step: Step) => rounds.map((r) => r.seconds[step]!);
   // Ratios are taken within each round, then their median: rounds differ more than steps within one.
@@ -48,14 +52,14 @@ function summaryRow(size: number, storage: 'local' | 's3', rounds: RoundRecord[]
   const peak = Math.max(median(uploads.map((u) => u.peakRss)), median(uploads.map((u) => u.hwm).filter(Number.isFinite)) || 0);
   const row = [
     `${size / MIB} MiB`,
-    storage === 's3' ? 'S3 (s3rver)' : 'local',
+    STORAGE_LABELS[storage],
     mibps(median(seconds('upload'))),
     mibps(median(seconds('cp'))),
     `**${median(uploadVsCp).toFixed(2)}** (${Math.min(...uploadVsCp).toFixed(2)}–${Math.max(...uploadVsCp).toFixed(2)})`,
-    storage === 's3' ? '—' : vsCp('dd'),
+    storage !== 'local' ? '—' : vsCp('dd'),
     vsCp('reference'),
     median(perRound('upload', 'reference')).toFixed(2),
-    storage === 's3' ? '—' : vsCp('raw'),
+    storage !== 'local' ? '—' : vsCp('raw'),
     `${median(uploads.map((u) => u.cpuUser)).toFixed(2)} + ${median(uploads.map((u) => u.cpuSystem)).toFixed(2)}`,
     mib(uploads.map((u) => u.peakRss)),
     mib(uploads.map((u) => u.hwm)),
@@ -75,17 +79,24 @@ try {
   for (const storage of storages) {
     const database = await createBenchDatabase();
     postgresVersion = database.postgresVersion;
-    const s3 = storage === 's3' ? await startS3() : undefined;
+    const s3 = storage === 'local' ? undefined : await startS3('media', { tls: storage === 's3-tls' });
+    const env = { ...s3?.env };
+    if (s3?.ca) {
+      env.NODE_EXTRA_CA_CERTS = path.join(work, 's3rver-ca.pem');
+      await writeFile(env.NODE_EXTRA_CA_CERTS, s3.ca);
+      // The reference put runs in this process, which cannot take NODE_EXTRA_CA_CERTS after start.
+      process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+    }
     let server: ServerProcess | undefined;
     try {
-      server = await startServer({ databaseUrl: database.url, env: s3?.env, nodeFlags: args['server-flags'].split(' ').filter(Boolean) });
+      server = await startServer({ databaseUrl: database.url, env, nodeFlags: args['server-flags'].split(' ').filter(Boolean) });
       for (const size of sizes) {
         const source = path.join(work, `source-${size / MIB}mib.bin`);
         await writeGeneratedFile(source, size);
         const rounds = await measureRounds({ server, source, s3, maxFileBytes: BENCH_MAX_FILE_BYTES, passes });
         await rm(source);
         const { row, peak } = summaryRow(size, storage, rounds);
-        details.push(`${size / MIB} MiB, ${storage === 's3' ? 'S3' : 'local'}:`, '', ...rounds.map((r, i) => `${i + 1}. ${roundLine(r)}`), '');
+        details.push(`${size / MIB} MiB, ${STORAGE_LABELS[storage]}:`, '', ...rounds.map((r, i) => `${i + 1}. ${roundLine(r)}`), '');
         if (peak > LIMIT_BYTES) over = true; // the limit holds at any size, not only at 1 GiB
         rows.push(row);
       }
@@ -119,6 +130,10 @@ const section = [
     'the bench process (so not an upper bound: the service runs in a process of its own). Server CPU: the service process\'s user and system seconds during ' +
     'the upload (all threads); client CPU (per round, below): curl\'s; bench process CPU: for S3, s3rver\'s. RSS: VmRSS sampled every 50 ms, ' +
     'VmHWM reset before each upload; added by upload: peak minus RSS before. Every upload checked (200, file_id, STORED, size_mbytes).' +
+    (storages.includes('s3-tls')
+      ? ' S3 over HTTPS: the same s3rver with a self-signed certificate, which the service trusts through NODE_EXTRA_CA_CERTS; there the service ' +
+        'sends parts as UNSIGNED-PAYLOAD, over plain HTTP it hashes them for the signature.'
+      : '') +
     `${args['server-flags'] ? ` Server flags: \`${args['server-flags']}\`.` : ''}`,
   '',
   table,

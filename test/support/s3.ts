@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -12,15 +12,23 @@ const S3rver = createRequire(import.meta.url)('s3rver') as new (opts: object) =>
 
 export interface TestS3 {
   endpoint: string;
+  /** With `tls`: the certificate the server presents (self-signed, for 127.0.0.1), for clients to trust. */
+  ca?: string;
   bucket: string;
   env: Record<string, string>;
   stop(): Promise<void>;
 }
 
-/** A real S3-protocol server (s3rver) on a free loopback port, with one bucket. */
-export async function startS3(bucket = 'media'): Promise<TestS3> {
+const TLS_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), 'tls');
+
+/** A real S3-protocol server (s3rver) on a free loopback port, with one bucket; over HTTPS with `tls`. */
+export async function startS3(bucket = 'media', opts: { tls?: boolean } = {}): Promise<TestS3> {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'ffapi-s3-'));
+  const tls = opts.tls
+    ? { cert: await readFile(path.join(TLS_DIR, 'loopback-cert.pem'), 'utf8'), key: await readFile(path.join(TLS_DIR, 'loopback-key.pem'), 'utf8') }
+    : undefined;
   const server = new S3rver({
+    ...tls,
     port: 0,
     address: '127.0.0.1',
     silent: true,
@@ -28,9 +36,10 @@ export async function startS3(bucket = 'media'): Promise<TestS3> {
     configureBuckets: [{ name: bucket }],
   });
   const { port } = await server.run();
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   return {
     endpoint,
+    ca: tls?.cert,
     bucket,
     env: {
       S3_BUCKET: bucket,

@@ -30,6 +30,7 @@ import { uploadStream } from './s3-stream-upload.ts';
 interface S3rverServer {
   run(): Promise<{ address: string; port: number }>;
   close(): Promise<void>;
+  httpServer: import('node:net').Server;
 }
 const S3rver = createRequire(import.meta.url)('s3rver') as new (opts: object) => S3rverServer;
 
@@ -381,6 +382,24 @@ describe('S3 upload when a part fails', () => {
     expect(sent.some((c) => c instanceof AbortMultipartUploadCommand)).toBe(true);
     expect(sent.some((c) => c instanceof CompleteMultipartUploadCommand)).toBe(false);
     expect(await real.send(new HeadObjectCommand({ Bucket: BUCKET, Key })).then(() => 'stored', () => 'missing')).toBe('missing');
+  });
+});
+
+describe('S3 connections', () => {
+  it('a multipart upload reuses its connections: 5 parts (sent with Expect: 100-continue) over at most 3', async () => {
+    const driver = createS3Driver(s3Config());
+    let opened = 0;
+    const count = () => opened++;
+    s3rver.httpServer.on('connection', count);
+    try {
+      await expect(driver.put('acct-conn/f/x.bin', generated(23 * MiB))).resolves.toEqual({ size: 23 * MiB });
+    } finally {
+      s3rver.httpServer.off('connection', count);
+    }
+    // Create, then two parts in flight at a time, then Complete: two connections in use at most.
+    expect(opened).toBeGreaterThan(0);
+    expect(opened).toBeLessThanOrEqual(3);
+    await driver.delete('acct-conn/f/x.bin');
   });
 });
 

@@ -6,7 +6,7 @@
 // seconds apart. `npm run bench -- upload-rss [--sizes=256,1024 --storage=local,s3,s3-tls --passes=1 --dry-run]`.
 // s3-tls: s3rver over HTTPS (a self-signed certificate the service trusts through NODE_EXTRA_CA_CERTS),
 // where the service sends parts as UNSIGNED-PAYLOAD instead of hashing them.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -81,10 +81,10 @@ try {
     postgresVersion = database.postgresVersion;
     const s3 = storage === 'local' ? undefined : await startS3('media', { tls: storage === 's3-tls' });
     const env = { ...s3?.env };
-    if (s3?.ca) {
-      env.NODE_EXTRA_CA_CERTS = path.join(work, 's3rver-ca.pem');
-      await writeFile(env.NODE_EXTRA_CA_CERTS, s3.ca);
-      // The reference put runs in this process, which cannot take NODE_EXTRA_CA_CERTS after start.
+    if (s3?.caFile) {
+      env.NODE_EXTRA_CA_CERTS = s3.caFile;
+      // The reference put runs in this process, which cannot take NODE_EXTRA_CA_CERTS after start
+      // (startServer keeps this variable from the service).
       process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
     }
     let server: ServerProcess | undefined;

@@ -275,25 +275,47 @@ describe('input formats', () => {
 });
 
 describe('an earlier output read by a filter', () => {
-  it('is format-checked like an input: a playlist made by step 1 cannot be opened by movie= in step 2', async () => {
+  /** Uploads a WAV whose samples are an HLS playlist's bytes (ffprobe sees a WAV, so it passes as an input), and a real tone. */
+  async function playlistCarrierAndTone(): Promise<{ carrier: string; tone: string }> {
     const { execFile } = await import('node:child_process');
     const { promisify } = await import('node:util');
     const { mkdtemp, writeFile } = await import('node:fs/promises');
     const os = await import('node:os');
     const path = await import('node:path');
+    const run = promisify(execFile);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ffapi-chain-'));
     await writeFile(path.join(dir, 'list.txt'), '#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n/etc/hostname\n#EXT-X-ENDLIST\n');
-    // A WAV whose samples are the playlist's bytes: ffprobe sees a WAV, so it passes as an input.
-    await promisify(execFile)('ffmpeg', ['-v', 'error', '-f', 'u8', '-ar', '8000', '-ac', '1', '-i', path.join(dir, 'list.txt'), '-c:a', 'pcm_u8', path.join(dir, 'carrier.wav')]);
-    const carrier = (await t.uploadAndWait(path.join(dir, 'carrier.wav'))).file_id;
-    const { status, body } = await post('/api/v1/run-chained-ffmpeg-commands', {
+    await run('ffmpeg', ['-v', 'error', '-f', 'u8', '-ar', '8000', '-ac', '1', '-i', path.join(dir, 'list.txt'), '-c:a', 'pcm_u8', path.join(dir, 'carrier.wav')]);
+    await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=d=1', path.join(dir, 'tone.wav')]);
+    const [carrier, tone] = await Promise.all([t.uploadAndWait(path.join(dir, 'carrier.wav')), t.uploadAndWait(path.join(dir, 'tone.wav'))]);
+    return { carrier: carrier.file_id, tone: tone.file_id };
+  }
+
+  async function runChain(body: unknown) {
+    const { status, body: answer } = await post('/api/v1/run-chained-ffmpeg-commands', body);
+    expect(status, JSON.stringify(answer)).toBe(200);
+    return waitCommand(answer.command_id);
+  }
+
+  it('is format-checked like an input: a playlist made by step 1 cannot be opened by movie= in step 2', async () => {
+    const { carrier } = await playlistCarrierAndTone();
+    const command = await runChain({
       input_files: { in_a: carrier },
       output_files: { out_pl: 'list.m3u8', out_b: 'b.wav' },
       ffmpeg_commands: ['-i {{in_a}} -c copy -f u8 {{out_pl}}', '-f lavfi -i amovie={{out_pl}} -c:a pcm_s16le {{out_b}}'],
     });
-    expect(status).toBe(200);
-    const command = await waitCommand(body.command_id);
     expect(command).toMatchObject({ status: 'FAILED', error_status: 'INPUT_FORMAT_NOT_ALLOWED' });
     expect(command.error_message).toMatch(/out_pl/);
+  });
+
+  it('so is an input’s own file that step 1 overwrote with a playlist, before movie= opens it in step 2', async () => {
+    const { carrier, tone } = await playlistCarrierAndTone();
+    const command = await runChain({
+      input_files: { in_a: carrier, in_b: tone },
+      output_files: { out_b: 'b.wav' },
+      ffmpeg_commands: ['-y -i {{in_a}} -c copy -f u8 {{in_b}}', '-f lavfi -i amovie={{in_b}} -c:a pcm_s16le {{out_b}}'],
+    });
+    expect(command).toMatchObject({ status: 'FAILED', error_status: 'INPUT_FORMAT_NOT_ALLOWED' });
+    expect(command.error_message).toMatch(/^in_b is a playlist/);
   });
 });

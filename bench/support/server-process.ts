@@ -38,8 +38,10 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
   const port = await freePort();
   const apiKey = opts.apiKey ?? `ffsk_${randomBytes(32).toString('hex')}`;
   const env: NodeJS.ProcessEnv = { ...process.env };
-  // Inherited S3_* or DATABASE_URL would silently change what is measured.
-  for (const name of Object.keys(env)) if (name.startsWith('S3_') || name === 'DATABASE_URL') delete env[name];
+  // Inherited S3_* or DATABASE_URL would silently change what is measured; the bench process's own
+  // NODE_TLS_REJECT_UNAUTHORIZED (upload-rss over HTTPS) must not switch off the service's TLS checks.
+  const dropped = (name: string) => name.startsWith('S3_') || name === 'DATABASE_URL' || name === 'NODE_TLS_REJECT_UNAUTHORIZED';
+  for (const name of Object.keys(env)) if (dropped(name)) delete env[name];
   Object.assign(env, {
     ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
     DATA_DIR: dataDir,

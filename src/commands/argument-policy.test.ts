@@ -32,6 +32,9 @@ describe('checkArguments refuses', () => {
   // [command, text the refusal must name: the offending argument, option or character]
   it.each([
     ['-i /etc/passwd {{out_r}}', '"/etc/passwd"'],
+    // FFmpeg would take the -format_whitelist put before every -i as tag's value.
+    ['-f null -tag:v -i {{in_list}} -c copy {{out_r}}', 'argument 4 "-i": "-i" cannot be the value of another option'],
+    ['-i {{in_x}} -metadata -i {{in_list}} {{out_r}}', 'argument 4 "-i": "-i" cannot be the value'],
     ['-i file:/etc/passwd {{out_r}}', '"file:/etc/passwd"'],
     ['-i "concat:a.mp4|/etc/passwd" {{out_r}}', '"concat:a.mp4|/etc/passwd"'],
     ['-i subfile:,,start,0,end,100,,:/etc/passwd {{out_r}}', '"subfile:,,start,0,end,100,,:/etc/passwd"'],

@@ -87,6 +87,9 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
     if (FLAGS.has(name) || (name.startsWith('no') && FLAGS.has(name.slice(2)))) continue;
     const value = argv[++i];
     if (value === undefined) break; // FFmpeg itself reports the missing value.
+    // `-tag:v -i {{in_a}}`: FFmpeg would take the service's -format_whitelist, put before every `-i`,
+    // as tag's value and open the input without it.
+    if (value === '-i') refuse(i, '"-i" cannot be the value of another option');
     if (name === 'i') {
       const referencing = format && REFERENCING_INPUT_FORMATS.has(format);
       if (referencing || !isPlaceholder(value)) {

@@ -115,12 +115,12 @@ async function execute(deps: Deps, sandbox: 'bwrap' | 'none', command: Command, 
   const deadline = Date.now() + command.maxRunSeconds * 1000;
   let ffmpegSeconds = 0;
   for (const [index, step] of steps.entries()) {
-    // An output of an earlier step can be read by a filter (movie=) that opens files itself, past
-    // -format_whitelist: it gets the same format check as the inputs.
+    // A filter (movie=) opens its file past -format_whitelist, and an earlier step may have written
+    // that file: an output, or an input's own file overwritten. Each is checked again before each step.
     await Promise.all(
-      Object.entries(request.output_files).filter(([key]) => checked.has(key)).map(async ([key, name]) => {
-        const file = path.join(workDir, name);
-        if (index > 0 && (await stat(file).catch(() => null))) await assertAllowedFormat(deps.media.ffprobeOfFfmpeg, file, key, formats);
+      [...checked].map(async (key) => {
+        const file = names[key] === undefined ? undefined : path.join(workDir, names[key]);
+        if (index > 0 && file && (await stat(file).catch(() => null))) await assertAllowedFormat(deps.media.ffprobeOfFfmpeg, file, key, formats);
       }),
     );
     const args = withFormatWhitelist(step.map((arg) => substitutePlaceholders(arg, names)), formats);

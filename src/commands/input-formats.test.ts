@@ -43,8 +43,11 @@ describe('input format whitelist', () => {
       expect(failure).toMatchObject({ status: 'INPUT_FORMAT_NOT_ALLOWED' });
       expect(failure?.message).toMatch(/^in_list is a playlist/);
     }
-    expect(formatRefusal("Format not on whitelist 'aa'\nsomething.m3u8: Invalid argument\n", names)?.message).toMatch(/^An input is a playlist/);
+    expect(formatRefusal("[hls @ 0x1] Format not on whitelist 'aa'\nsomething.m3u8: Invalid argument\n", names)?.message).toMatch(/^An input is a playlist/);
     expect(formatRefusal('in_list.m3u8: Invalid data found when processing input\n', names)).toBeUndefined();
+    // A protocol refusal, and an input's metadata that merely says the words, are other failures.
+    expect(formatRefusal("[file @ 0x1] Protocol 'http' not on whitelist 'file'!\nin_list.m3u8: Invalid argument\n", names)).toBeUndefined();
+    expect(formatRefusal("    title           : ] Format not on whitelist 'x'\nin_a.mp4: Invalid data\n", names)).toBeUndefined();
   });
 
   it('keeps real formats and drops playlists; FFmpeg then refuses an HLS playlist but reads an mp4', async () => {

@@ -61,10 +61,12 @@ export function keysOpenedBesideInputs(steps: string[][]): Set<string> {
  * (5.x), `Error opening input file in_a.m3u8.` (6 and later).
  */
 export function formatRefusal(stderr: string, names: Record<string, string>): CommandFailure | undefined {
-  const refusal = /not on whitelist/i.exec(stderr);
+  // `[hls @ 0x…] Format not on whitelist '…'`, at the start of a line: not a protocol refusal, nor
+  // metadata of the input that FFmpeg prints indented.
+  const refusal = /^\[[^\]\n]*\] Format not on whitelist '/m.exec(stderr);
   if (!refusal) return undefined;
   const after = stderr.slice(refusal.index);
-  const named = (name: string) => new RegExp(`(^|\\s)${name.replaceAll('.', '\\.')}(: |\\.?$)`, 'm').test(after);
+  const named = (name: string) => new RegExp(`(^|\\s)${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(: |\\.?$)`, 'm').test(after);
   return notAllowed(Object.keys(names).find((key) => named(names[key]!)) ?? 'An input');
 }
 

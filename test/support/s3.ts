@@ -1,11 +1,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 interface S3rverServer {
   run(): Promise<{ address: string; port: number }>;
   close(): Promise<void>;
+  httpServer: import('node:http').Server;
 }
 // s3rver ships no types.
 const S3rver = createRequire(import.meta.url)('s3rver') as new (opts: object) => S3rverServer;
@@ -14,12 +17,16 @@ export interface TestS3 {
   endpoint: string;
   /** With `tls`: the certificate the server presents (self-signed, for 127.0.0.1), for clients to trust. */
   ca?: string;
+  /** Its path, for NODE_EXTRA_CA_CERTS. */
+  caFile?: string;
+  /** Calls listener with every request the server receives (method, URL, headers). */
+  onRequest(listener: (req: IncomingMessage) => void): void;
   bucket: string;
   env: Record<string, string>;
   stop(): Promise<void>;
 }
 
-const TLS_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), 'tls');
+const TLS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'tls');
 
 /** A real S3-protocol server (s3rver) on a free loopback port, with one bucket; over HTTPS with `tls`. */
 export async function startS3(bucket = 'media', opts: { tls?: boolean } = {}): Promise<TestS3> {
@@ -40,6 +47,10 @@ export async function startS3(bucket = 'media', opts: { tls?: boolean } = {}): P
   return {
     endpoint,
     ca: tls?.cert,
+    caFile: tls ? path.join(TLS_DIR, 'loopback-cert.pem') : undefined,
+    onRequest(listener) {
+      server.httpServer.on('request', listener);
+    },
     bucket,
     env: {
       S3_BUCKET: bucket,

@@ -92,12 +92,14 @@ export function createS3Driver(cfg: S3DriverConfig): StorageDriver {
     // MinIO) silently store the aws-chunked framing as object bytes.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    // The SDK sends every body with `Expect: 100-continue`, and unless it is given its own agents it
-    // sends each such request over a new connection that it closes afterwards: a TCP (and TLS)
-    // handshake and a fresh slow start for every 5 MiB part. Its own defaults, passed in, avoid that.
+    // The SDK sends bodies of 2 MiB and more with `Expect: 100-continue`, and unless it is given
+    // agents of its own, sends each such request over a new connection that it closes afterwards: a
+    // TCP (and TLS) handshake and a fresh slow start for every part. With its own agents it reuses
+    // connections (and sends the body without waiting for the 100). No socket limit: a part upload
+    // must not wait behind download streams that slow clients hold open.
     requestHandler: {
-      httpAgent: new http.Agent({ keepAlive: true, maxSockets: 50 }),
-      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 50 }),
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets: Infinity }),
+      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: Infinity }),
     },
   });
   sendLargeBodiesUnsignedOverTls(client);

@@ -1,7 +1,10 @@
 import { GetObjectCommand, PutObjectCommand, S3Client, type ServiceInputTypes, type ServiceOutputTypes } from '@aws-sdk/client-s3';
 import type { FinalizeRequestMiddleware, SourceData } from '@smithy/types';
 import { createHash, createHmac, randomBytes, type Hash, type Hmac } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import https from 'node:https';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3, type TestS3 } from '../../../test/support/s3.ts';
 import { markUnsignedPayload, sendLargeBodiesUnsignedOverTls } from './s3-unsigned-payload.ts';
@@ -98,4 +101,34 @@ describe('an S3 client with sendLargeBodiesUnsignedOverTls, against s3rver', () 
     expect(overHttp.hashed).toBeGreaterThan(body.length);
     expect(overHttp.bytes.equals(body)).toBe(true);
   });
+
+  it('the service’s S3 driver sends its parts unsigned over HTTPS and hashed over HTTP, and stores the bytes sent', async () => {
+    // The driver runs in a child process: only there can NODE_EXTRA_CA_CERTS make it trust the test certificate.
+    const driverModule = fileURLToPath(new URL('./s3-driver.ts', import.meta.url));
+    const script = `
+      import { createHash } from 'node:crypto';
+      import { Readable } from 'node:stream';
+      import { createS3Driver } from ${JSON.stringify(driverModule)};
+      const block = Buffer.alloc(1024 * 1024, 7);
+      const driver = createS3Driver(JSON.parse(process.env.DRIVER));
+      const body = Readable.from((function* () { for (let i = 0; i < 12; i++) yield block; })());
+      await driver.put('x/parts.bin', body);
+      const stored = createHash('sha256');
+      for await (const chunk of await driver.getStream('x/parts.bin')) stored.update(chunk);
+      process.stdout.write(stored.digest('hex'));`;
+    const expected = createHash('sha256').update(Buffer.alloc(12 * MIB, 7)).digest('hex');
+    for (const [s3, signed] of [[tls, 'UNSIGNED-PAYLOAD'], [plain, expect.stringMatching(/^[0-9a-f]{64}$/)]] as const) {
+      const parts: string[] = [];
+      s3.onRequest((req) => {
+        if (req.method === 'PUT' && /partNumber=/.test(req.url ?? '')) parts.push(String(req.headers['x-amz-content-sha256']));
+      });
+      const driver = { bucket: s3.bucket, endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        env: { ...process.env, DRIVER: JSON.stringify(driver), NODE_EXTRA_CA_CERTS: tls.caFile },
+      });
+      expect(stdout).toBe(expected);
+      expect(parts).toHaveLength(3); // 12 MiB in 5 MiB parts
+      for (const header of parts) expect(header).toEqual(signed);
+    }
+  }, 30_000);
 });

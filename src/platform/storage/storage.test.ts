@@ -401,6 +401,19 @@ describe('S3 connections', () => {
     expect(opened).toBeLessThanOrEqual(3);
     await driver.delete('acct-conn/f/x.bin');
   });
+
+  it('an upload does not wait behind download streams held open by slow clients', async () => {
+    const driver = createS3Driver(s3Config());
+    await driver.put('acct-conn/held/small.bin', streamOf(randomBytes(256 * 1024)));
+    // 60 downloads nobody reads: each holds its connection until its body is consumed.
+    const held = await Promise.all(Array.from({ length: 60 }, () => driver.getStream('acct-conn/held/small.bin')));
+    try {
+      await expect(driver.put('acct-conn/held/big.bin', generated(12 * MiB))).resolves.toEqual({ size: 12 * MiB });
+    } finally {
+      for (const stream of held) stream.destroy();
+    }
+    await driver.deletePrefix('acct-conn/held/');
+  }, 20_000);
 });
 
 describe('S3 memory bound', () => {

@@ -308,6 +308,17 @@ describe('an earlier output read by a filter', () => {
     expect(command.error_message).toMatch(/out_pl/);
   });
 
+  it('read through -i instead, it is not ffprobed first: FFmpeg refuses it by the whitelist, naming it', async () => {
+    const { carrier } = await playlistCarrierAndTone();
+    const command = await runChain({
+      input_files: { in_a: carrier },
+      output_files: { out_pl: 'list.m3u8', out_b: 'b.wav' },
+      ffmpeg_commands: ['-i {{in_a}} -c copy -f u8 {{out_pl}}', '-i {{out_pl}} -c:a pcm_s16le {{out_b}}'],
+    });
+    expect(command).toMatchObject({ status: 'FAILED', error_status: 'INPUT_FORMAT_NOT_ALLOWED' });
+    expect(command.error_message).toMatch(/^out_pl is a playlist/);
+  });
+
   it('so is an input’s own file that step 1 overwrote with a playlist, before movie= opens it in step 2', async () => {
     const { carrier, tone } = await playlistCarrierAndTone();
     const command = await runChain({

@@ -75,22 +75,21 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
   });
 
   let format: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--') refuse(i, '"--" is not supported');
-    if (!arg.startsWith('-') || arg === '-' || isPlaceholder(arg)) {
-      refuse(i, outputProblem(arg, i === argv.length - 1, format, isPlaceholder));
+  for (const { index, option, valueIndex } of readArguments(argv)) {
+    const arg = argv[index] as string;
+    if (arg === '--') refuse(index, '"--" is not supported');
+    if (option === undefined) {
+      refuse(index, outputProblem(arg, index === argv.length - 1, format, isPlaceholder));
       format = undefined;
       continue;
     }
-    const name = (/^-([^:]*)/.exec(arg)?.[1] ?? '').toLowerCase();
-    if (FLAGS.has(name) || (name.startsWith('no') && FLAGS.has(name.slice(2)))) continue;
-    const value = argv[++i];
-    if (value === undefined) break; // FFmpeg itself reports the missing value.
+    if (valueIndex === undefined) continue; // a flag, or a missing value FFmpeg itself reports
+    const i = valueIndex;
+    const value = argv[i] as string;
     // `-tag:v -i {{in_a}}`: FFmpeg would take the service's -format_whitelist, put before every `-i`,
     // as tag's value and open the input without it.
     if (value === '-i') refuse(i, '"-i" cannot be the value of another option');
-    if (name === 'i') {
+    if (option === 'i') {
       const referencing = format && REFERENCING_INPUT_FORMATS.has(format);
       if (referencing || !isPlaceholder(value)) {
         refuse(i, referencing ? formatProblem(format as string) : format === 'lavfi' ? filterGraphProblem(value, isFilterPlaceholder) : inputProblem(value));
@@ -98,15 +97,15 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
       format = undefined;
     } else if (isPlaceholder(value)) {
       continue;
-    } else if (name === 'f') {
+    } else if (option === 'f') {
       format = value.toLowerCase();
       if (DENIED_FORMATS.has(format)) refuse(i, formatProblem(format));
-    } else if (FILTER_GRAPH_OPTIONS.has(name)) {
+    } else if (FILTER_GRAPH_OPTIONS.has(option)) {
       refuse(i, filterGraphProblem(value, isFilterPlaceholder));
-    } else if (FILE_OPTIONS.has(name)) {
+    } else if (FILE_OPTIONS.has(option)) {
       refuse(i, pathProblem(value) ?? schemeProblem(value) ?? (SCRATCH_NAME.test(value) ? undefined : 'must be a placeholder or a plain file name'));
-    } else if (!TEXT_OPTIONS.has(name)) {
-      refuse(i, schemeProblem(value, VALUE_PREFIXES.get(name)) ?? pathProblem(value));
+    } else if (!TEXT_OPTIONS.has(option)) {
+      refuse(i, schemeProblem(value, VALUE_PREFIXES.get(option)) ?? pathProblem(value));
     }
   }
 
@@ -118,6 +117,39 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
   });
   const more = detail.length > 1 ? ` (and ${detail.length - 1} more, see detail)` : '';
   throw validationError(`The FFmpeg command is not allowed: ${detail[0]?.msg}${more}.`, detail);
+}
+
+export interface ReadArgument {
+  index: number;
+  /** The option's name, lower case, without its stream specifier; undefined for an output. */
+  option?: string;
+  /** Where the option's value is; undefined for a flag, or when argv ends before the value. */
+  valueIndex?: number;
+}
+
+/**
+ * argv as FFmpeg reads it: an option, which takes the next argument as its value unless it is a flag,
+ * or an output file (any other argument that does not start with "-").
+ */
+export function readArguments(argv: string[]): ReadArgument[] {
+  const read: ReadArgument[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('-') || arg === '-') {
+      read.push({ index: i });
+      continue;
+    }
+    const option = (/^-([^:]*)/.exec(arg)?.[1] ?? '').toLowerCase();
+    if (FLAGS.has(option) || (option.startsWith('no') && FLAGS.has(option.slice(2)))) {
+      read.push({ index: i, option });
+    } else if (i + 1 < argv.length) {
+      read.push({ index: i, option, valueIndex: i + 1 });
+      i++;
+    } else {
+      read.push({ index: i, option });
+    }
+  }
+  return read;
 }
 
 function inputProblem(value: string): string | undefined {

@@ -22,16 +22,24 @@ describe('input format whitelist', () => {
 
   it('needs the ffprobe check only for files opened some other way than as an -i value', () => {
     const keys = (...steps: string[][]) => [...keysOpenedBesideInputs(steps)].sort();
-    expect(keys(['-i', '{{in_a}}', '-i', '<<in_b>>', '-c', 'copy', '{{out_x}}'])).toEqual(['out_x']);
-    expect(keys(['-i', '{{in_a}}', '-vf', 'subtitles={{in_srt}}', '{{out_x}}'])).toEqual(['in_srt', 'out_x']);
-    expect(keys(['-f', 'lavfi', '-i', 'amovie={{in_a}}', '{{out_x}}'])).toEqual(['in_a', 'out_x']);
+    expect(keys(['-i', '{{in_a}}', '-i', '<<in_b>>', '-c', 'copy', '{{out_x}}'])).toEqual([]);
+    expect(keys(['-i', '{{in_a}}', '-vf', 'subtitles={{in_srt}}', '{{out_x}}'])).toEqual(['in_srt']);
+    expect(keys(['-f', 'lavfi', '-i', 'amovie={{in_a}}', '{{out_x}}'])).toEqual(['in_a']);
     // Used once through -i and once by a filter: checked.
-    expect(keys(['-i', '{{in_a}}', '-filter_complex', 'movie={{in_a}}[m]', '{{out_x}}'])).toEqual(['in_a', 'out_x']);
+    expect(keys(['-i', '{{in_a}}', '-filter_complex', 'movie={{in_a}}[m]', '{{out_x}}'])).toEqual(['in_a']);
     // An output of step 1 read through -i by step 2 is not; one read by a filter is.
-    expect(keys(['-i', '{{in_a}}', '{{out_a}}', '{{out_b}}'], ['-i', '{{out_a}}', '-vf', 'movie={{out_b}}', '{{out_c}}'])).toEqual(['out_a', 'out_b', 'out_c']);
-    expect(keys(['-i', '{{in_a}}', '{{out_a}}'], ['-i', '{{out_a}}', '{{out_c}}'])).toEqual(['out_a', 'out_c']);
-    // A placeholder that is only part of the -i value is opened by whatever reads that value.
-    expect(keys(['-i', 'x{{in_a}}', '{{out_x}}'])).toEqual(['in_a', 'out_x']);
+    expect(keys(['-i', '{{in_a}}', '{{out_a}}', '{{out_b}}'], ['-i', '{{out_a}}', '-vf', 'movie={{out_b}}', '{{out_c}}'])).toEqual(['out_b']);
+    expect(keys(['-i', '{{in_a}}', '{{out_a}}'], ['-i', '{{out_a}}', '{{out_c}}'])).toEqual([]);
+    // A placeholder that is only part of the -i value, or of an output, is opened by whatever reads it.
+    expect(keys(['-i', 'x{{in_a}}', '{{out_x}}'])).toEqual(['in_a']);
+    expect(keys(['-i', '{{in_a}}', '-f', 'tee', '[f=mp4]{{out_a}}'])).toEqual(['out_a']);
+    // An option's value is no output (-passlogfile takes one; -y and -an do not), and the same key as
+    // an output elsewhere does not clear it.
+    expect(keys(['-y', '-i', '{{in_a}}', '-an', '{{out_a}}', '-passlogfile', '{{in_a}}', '{{out_b}}'])).toEqual(['in_a']);
+    expect(keys(['-i', '{{in_a}}', '-c:v', '{{out_a}}', '{{out_a}}'])).toEqual(['out_a']);
+    // -i as the last argument (no value) or with a stream specifier is no input the whitelist covers.
+    expect(keys(['{{out_a}}', '-i'])).toEqual([]);
+    expect(keys(['-i:v', '{{in_a}}', '{{out_a}}'])).toEqual(['in_a']);
   });
 
   it('names the input FFmpeg refused by the whitelist, as 5.x and 7.x print it, and ignores other failures', () => {

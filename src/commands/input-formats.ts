@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { readArguments } from './argument-policy.ts';
 import { CommandFailure } from './command-failure.ts';
 import { exactPlaceholderKey, findPlaceholders } from './placeholders.ts';
 
@@ -42,13 +43,20 @@ export function parseDemuxers(listing: string): string[] {
 /**
  * Keys of the placeholders FFmpeg may open some other way than as the value of `-i` (a filter's file
  * option, `-f lavfi -i movie=…`): only those need the ffprobe check before FFmpeg runs, since every
- * `-i` carries -format_whitelist and FFmpeg itself refuses a playlist there.
+ * `-i` carries -format_whitelist and FFmpeg itself refuses a playlist there. A placeholder that is a
+ * whole output argument is written, not read, so an output a later step reads through `-i` needs no
+ * check either.
  */
 export function keysOpenedBesideInputs(steps: string[][]): Set<string> {
   const keys = new Set<string>();
   for (const args of steps) {
+    const unread = new Set<number>();
+    for (const { index, option, valueIndex } of readArguments(args)) {
+      if (option === undefined) unread.add(index);
+      else if (option === 'i' && args[index] === '-i' && valueIndex !== undefined) unread.add(valueIndex);
+    }
     args.forEach((arg, index) => {
-      if (args[index - 1] === '-i' && exactPlaceholderKey(arg) !== undefined) return;
+      if (unread.has(index) && exactPlaceholderKey(arg) !== undefined) return;
       for (const key of findPlaceholders(arg)) keys.add(key);
     });
   }

@@ -1,5 +1,6 @@
 // One measured FFmpeg run of bench/command-overhead, through the API or directly, and the upload of
-// its input clip. Both sides take the same argv: words with {{in_video}}/{{out_video}} placeholders.
+// its input clip. Both sides take the same steps (one argv each, run in order): words with an
+// {{in_video}} placeholder and output placeholders named in the outputs map.
 import { execFile } from 'node:child_process';
 import { openAsBlob } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -22,9 +23,9 @@ export interface ApiRun {
   queueMs: number;
   /** ffmpeg_command_run_seconds: prlimit + bwrap + FFmpeg, spawn to close. */
   ffmpegMs: number;
-  /** started_at to the output row's created_at, minus FFmpeg: input copy and format check, output store and probe. */
+  /** started_at to the last output row's created_at, minus FFmpeg: input copy and format checks, output store and probe. */
   workerMs: number;
-  /** Output row to completed_at: work dir removal and the final transaction. */
+  /** Last output row to completed_at: work dir removal and the final transaction. */
   finishMs: number;
   /** completed_at to the client holding the SUCCESS answer: NOTIFY, the waiting GET's read and reply. */
   answerMs: number;
@@ -32,7 +33,7 @@ export interface ApiRun {
 
 export interface DirectRun {
   ffmpegMs: number;
-  /** The same probe the service runs on an output (probeMedia with the same ffprobe). */
+  /** The same probe the service runs on each output (probeMedia with the same ffprobe). */
   probeMs: number;
 }
 
@@ -76,14 +77,15 @@ const wallNow = () => performance.timeOrigin + performance.now();
  * Submits the command and long-polls GET ?wait until it ends: the service answers on its own
  * status event, so no polling interval adds to the time and no requests run beside FFmpeg.
  */
-export async function runThroughApi(server: ServerProcess, fileId: string, words: string[]): Promise<ApiRun> {
+export async function runThroughApi(server: ServerProcess, fileId: string, steps: string[][], outputs: Record<string, string>): Promise<ApiRun> {
+  const chained = steps.length > 1;
   const body = JSON.stringify({
     input_files: { in_video: fileId },
-    output_files: { out_video: 'out.mp4' },
-    ffmpeg_command: words.join(' '),
+    output_files: outputs,
+    ...(chained ? { ffmpeg_commands: steps.map((words) => words.join(' ')) } : { ffmpeg_command: steps[0]!.join(' ') }),
   });
   const t0 = wallNow();
-  const { command_id: id } = await api<{ command_id: string }>(server, '/api/v1/run-ffmpeg-command', {
+  const { command_id: id } = await api<{ command_id: string }>(server, chained ? '/api/v1/run-chained-ffmpeg-commands' : '/api/v1/run-ffmpeg-command', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body,
@@ -93,12 +95,13 @@ export async function runThroughApi(server: ServerProcess, fileId: string, words
   do command = await api<RestCommand>(server, `/api/v1/commands/${id}?wait=${WAIT_SECONDS}`);
   while (command.status === 'QUEUED' || command.status === 'PROCESSING');
   const t1 = wallNow();
-  const output = command.output_files.out_video;
-  if (command.status !== 'SUCCESS' || output?.status !== 'STORED' || output.duration === null || output.width === null) {
-    throw new Error(`command ${id} did not end SUCCESS with a stored, probed output: ${JSON.stringify(command).slice(0, 1000)}`);
+  const stored = Object.keys(outputs).map((key) => command.output_files[key]);
+  if (command.status !== 'SUCCESS' || stored.some((o) => o?.status !== 'STORED' || o.duration === null || o.width === null)) {
+    throw new Error(`command ${id} did not end SUCCESS with every output stored and probed: ${JSON.stringify(command).slice(0, 1000)}`);
   }
   await api(server, `/api/v1/commands/${id}/files`, { method: 'DELETE' }); // keeps the disk from filling over the runs
   const at = (iso: string | null) => Date.parse(iso!);
+  const lastOutputAt = Math.max(...stored.map((o) => at(o!.created_at)));
   const ffmpegMs = command.ffmpeg_command_run_seconds! * 1000;
   return {
     totalMs: t1 - t0,
@@ -106,22 +109,32 @@ export async function runThroughApi(server: ServerProcess, fileId: string, words
     toCreatedMs: at(command.created_at) - t0,
     queueMs: at(command.started_at) - at(command.created_at),
     ffmpegMs,
-    workerMs: at(output.created_at) - at(command.started_at) - ffmpegMs,
-    finishMs: at(command.completed_at) - at(output.created_at),
+    workerMs: lastOutputAt - at(command.started_at) - ffmpegMs,
+    finishMs: at(command.completed_at) - lastOutputAt,
     answerMs: t1 - at(command.completed_at),
   };
 }
 
-/** The same argv with execFile, plain (no sandbox, no prlimit), output into outDir; then a probe of it. */
-export async function runDirect(ffmpeg: string, ffprobe: string, words: string[], input: string, outDir: string): Promise<DirectRun> {
-  const output = path.join(outDir, 'out.mp4');
-  const args = words.map((w) => w.replace('{{in_video}}', input).replace('{{out_video}}', output));
+/** The same steps with execFile, one after the other, plain (no sandbox, no prlimit), outputs into outDir; then a probe of each output. */
+export async function runDirect(
+  ffmpeg: string,
+  ffprobe: string,
+  steps: string[][],
+  outputs: Record<string, string>,
+  input: string,
+  outDir: string,
+): Promise<DirectRun> {
+  const files = new Map([['in_video', input], ...Object.entries(outputs).map(([key, name]) => [key, path.join(outDir, name)] as const)]);
   const t0 = performance.now();
-  await run(ffmpeg, args, { maxBuffer: 64 * 1024 * 1024 });
+  for (const words of steps) {
+    await run(ffmpeg, words.map((w) => w.replace(/^\{\{(\w+)\}\}$/, (text, key: string) => files.get(key) ?? text)), { maxBuffer: 64 * 1024 * 1024 });
+  }
   const t1 = performance.now();
-  const probed = await probeMedia(output, { ffprobePath: ffprobe, filename: 'out.mp4' });
+  for (const [key, name] of Object.entries(outputs)) {
+    const probed = await probeMedia(files.get(key)!, { ffprobePath: ffprobe, filename: name });
+    if (probed.duration === null) throw new Error(`direct run wrote an output ffprobe cannot read: ${files.get(key)}`);
+  }
   const t2 = performance.now();
-  if (probed.duration === null) throw new Error(`direct run wrote an output ffprobe cannot read: ${output}`);
-  await rm(output);
+  await Promise.all(Object.keys(outputs).map((key) => rm(files.get(key)!)));
   return { ffmpegMs: t1 - t0, probeMs: t2 - t1 };
 }

@@ -85,6 +85,24 @@ describe('running FFmpeg commands', () => {
     expect(Object.keys(command.output_files)).toEqual(['out_gif']);
   });
 
+  it('stores several outputs, each with the fields of its own probe (probes run several at once)', async () => {
+    const { body } = await post('/api/v1/run-ffmpeg-command', {
+      input_files: { in_video: clipId },
+      output_files: { out_small: 'small.png', out_big: 'big.png', out_sound: 'sound.wav', out_notes: 'notes.txt' },
+      ffmpeg_command:
+        '-i {{in_video}} -map 0:v -vf scale=80:-2 -frames:v 1 {{out_small}} -map 0:v -vf scale=160:-2 -frames:v 1 {{out_big}} ' +
+        '-map 0:a -t 1 {{out_sound}} -f ffmetadata {{out_notes}}',
+    });
+    const command = await waitCommand(body.command_id);
+    expect(command.status, command.error_message).toBe('SUCCESS');
+    const outputs = command.output_files;
+    expect(outputs.out_small).toMatchObject({ filename: 'small.png', file_type: 'image', width: 80, height: 60 });
+    expect(outputs.out_big).toMatchObject({ filename: 'big.png', file_type: 'image', width: 160, height: 120 });
+    expect(outputs.out_sound).toMatchObject({ filename: 'sound.wav', file_type: 'audio', width: null, codec: 'pcm_s16le' });
+    expect(outputs.out_sound.duration).toBeCloseTo(1, 1);
+    expect(outputs.out_notes).toMatchObject({ filename: 'notes.txt', status: 'STORED', width: null, duration: null });
+  });
+
   it('runs multiple independent commands in parallel', async () => {
     const single = (n: number) => ({
       input_files: { in_video: clipId },

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { lstat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import pLimit from 'p-limit';
 import type { Command } from '../generated/prisma/client.ts';
 import { storageKey } from '../files/file-names.ts';
 import { publishFileStatus } from '../files/file-status.ts';
 import type { Deps } from '../platform/context.ts';
-import { probeMedia } from '../platform/media/index.ts';
+import { probeMedia, type MediaFields } from '../platform/media/index.ts';
 import { ObjectTooLargeError } from '../platform/storage/index.ts';
 import { CommandFailure } from './command-failure.ts';
 
@@ -22,35 +24,47 @@ export async function storeOutputs(deps: Deps, command: Command, outputs: Record
       return { alias, filename, local };
     }),
   );
-  for (const { alias, filename, local } of found) {
-    const id = randomUUID();
-    const key = storageKey(command.accountId, id, filename);
-    let size: number;
-    // Probed first: on local disk storing is a rename that takes the file out of the work dir.
-    const fields = await probeMedia(local, { ffprobePath: deps.media.ffprobe, filename });
-    try {
-      ({ size } = await deps.storage.putFile(key, local, { maxBytes: deps.config.maxFileBytes }));
-    } catch (err) {
-      if (err instanceof ObjectTooLargeError) {
-        throw new CommandFailure('OUTPUT_TOO_LARGE', `${alias} (${filename}) is larger than ${err.limitBytes} bytes.`);
-      }
-      throw err;
-    }
-    await deps.db.file.create({
-      data: {
-        id,
-        accountId: command.accountId,
-        storeType: 'OUTPUT',
-        status: 'STORED',
-        filename,
-        storageKey: key,
-        sizeBytes: BigInt(size),
-        commandId: command.id,
-        outputAlias: alias,
-        ...fields,
-      },
-    });
+  // Probed first, as on local disk storing is a rename that takes the file out of the work dir; a
+  // probe is mostly ffprobe starting up, so several at once (one per core) while earlier ones are stored.
+  const limit = pLimit(os.availableParallelism());
+  const probes = found.map(({ local, filename }) => limit(() => probeMedia(local, { ffprobePath: deps.media.ffprobe, filename })));
+  // A later probe may fail while an earlier output is stored: awaited in its turn, not unhandled now.
+  for (const probe of probes) probe.catch(() => undefined);
+  try {
+    for (const [index, output] of found.entries()) await storeOutput(deps, command, output, await probes[index]!);
+  } finally {
+    // No ffprobe may still be reading the work dir once the caller removes it.
+    await Promise.allSettled(probes);
   }
+}
+
+async function storeOutput(deps: Deps, command: Command, output: { alias: string; filename: string; local: string }, fields: MediaFields) {
+  const { alias, filename, local } = output;
+  const id = randomUUID();
+  const key = storageKey(command.accountId, id, filename);
+  let size: number;
+  try {
+    ({ size } = await deps.storage.putFile(key, local, { maxBytes: deps.config.maxFileBytes }));
+  } catch (err) {
+    if (err instanceof ObjectTooLargeError) {
+      throw new CommandFailure('OUTPUT_TOO_LARGE', `${alias} (${filename}) is larger than ${err.limitBytes} bytes.`);
+    }
+    throw err;
+  }
+  await deps.db.file.create({
+    data: {
+      id,
+      accountId: command.accountId,
+      storeType: 'OUTPUT',
+      status: 'STORED',
+      filename,
+      storageKey: key,
+      sizeBytes: BigInt(size),
+      commandId: command.id,
+      outputAlias: alias,
+      ...fields,
+    },
+  });
 }
 
 /** Deletes output files (records and bytes) an earlier attempt of this command left behind. */

@@ -1,14 +1,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 interface S3rverServer {
   run(): Promise<{ address: string; port: number }>;
   close(): Promise<void>;
-  httpServer: import('node:http').Server;
+  httpServer: Server;
 }
 // s3rver ships no types.
 const S3rver = createRequire(import.meta.url)('s3rver') as new (opts: object) => S3rverServer;
@@ -21,6 +21,8 @@ export interface TestS3 {
   caFile?: string;
   /** Calls listener with every request the server receives (method, URL, headers). */
   onRequest(listener: (req: IncomingMessage) => void): void;
+  /** The server itself, for tests that watch its connections. */
+  httpServer: Server;
   bucket: string;
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -51,6 +53,7 @@ export async function startS3(bucket = 'media', opts: { tls?: boolean } = {}): P
     onRequest(listener) {
       server.httpServer.on('request', listener);
     },
+    httpServer: server.httpServer,
     bucket,
     env: {
       S3_BUCKET: bucket,

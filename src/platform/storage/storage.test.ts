@@ -2,7 +2,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -25,43 +24,26 @@ import {
   type StorageDriver,
 } from './index.ts';
 import { uploadStream } from './s3-stream-upload.ts';
-
-// s3rver ships no type declarations.
-interface S3rverServer {
-  run(): Promise<{ address: string; port: number }>;
-  close(): Promise<void>;
-  httpServer: import('node:net').Server;
-}
-const S3rver = createRequire(import.meta.url)('s3rver') as new (opts: object) => S3rverServer;
+import { startS3, type TestS3 } from '../../../test/support/s3.ts';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'test-bucket';
 const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 let tmp: string;
-let s3rver: S3rverServer;
-let endpoint: string;
+let s3: TestS3;
 
 beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'storage-test-'));
-  s3rver = new S3rver({
-    port: 0,
-    address: '127.0.0.1',
-    silent: true,
-    directory: path.join(tmp, 's3rver'),
-    configureBuckets: [{ name: BUCKET }],
-  });
-  const { port } = await s3rver.run();
-  endpoint = `http://127.0.0.1:${port}`;
+  [tmp, s3] = await Promise.all([mkdtemp(path.join(os.tmpdir(), 'storage-test-')), startS3(BUCKET)]);
 });
 
 afterAll(async () => {
-  await s3rver?.close();
+  await s3?.stop();
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
 function s3Config(bucket = BUCKET) {
-  return { bucket, endpoint, region: 'us-east-1', forcePathStyle: true, ...CREDENTIALS };
+  return { bucket, endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, ...CREDENTIALS };
 }
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -390,11 +372,11 @@ describe('S3 connections', () => {
     const driver = createS3Driver(s3Config());
     let opened = 0;
     const count = () => opened++;
-    s3rver.httpServer.on('connection', count);
+    s3.httpServer.on('connection', count);
     try {
       await expect(driver.put('acct-conn/f/x.bin', generated(23 * MiB))).resolves.toEqual({ size: 23 * MiB });
     } finally {
-      s3rver.httpServer.off('connection', count);
+      s3.httpServer.off('connection', count);
     }
     // Create, then two parts in flight at a time, then Complete: two connections in use at most.
     expect(opened).toBeGreaterThan(0);

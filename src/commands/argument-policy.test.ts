@@ -35,6 +35,13 @@ describe('checkArguments refuses', () => {
     // FFmpeg would take the -format_whitelist put before every -i as tag's value.
     ['-f null -tag:v -i {{in_list}} -c copy {{out_r}}', 'argument 4 "-i": "-i" cannot be the value of another option'],
     ['-i {{in_x}} -metadata -i {{in_list}} {{out_r}}', 'argument 4 "-i": "-i" cannot be the value'],
+    // -autorotate takes a value in FFmpeg 5 and 6: listed as a flag, it let the whitelist become its value.
+    ['-autorotate -i {{in_list}} -c copy {{out_r}}', 'argument 2 "-i": "-i" cannot be the value of another option'],
+    ['-i {{in_x}} -autoscale -i {{in_list}} {{out_r}}', 'argument 4 "-i": "-i" cannot be the value'],
+    // hls with append_list reads the playlist already at its output, and deletes what it names.
+    ['-i {{in_x}} -f hls -hls_flags append_list+delete_segments {{out_r}}', 'argument 6 "append_list+delete_segments": hls_flags append_list'],
+    ['-i {{in_x}} -f fifo -fifo_format hls -format_opts hls_flags=+append_list {{out_r}}', 'hls_flags=+append_list'],
+    ['-i {{in_x}} -f tee "[f=hls:hls_flags=append_list]list.m3u8"', 'append_list (reading an existing playlist)'],
     ['-i file:/etc/passwd {{out_r}}', '"file:/etc/passwd"'],
     ['-i "concat:a.mp4|/etc/passwd" {{out_r}}', '"concat:a.mp4|/etc/passwd"'],
     ['-i subfile:,,start,0,end,100,,:/etc/passwd {{out_r}}', '"subfile:,,start,0,end,100,,:/etc/passwd"'],
@@ -232,6 +239,8 @@ describe('checkArguments accepts', () => {
     ['-i {{in_x}} -i {{in_y}} -lavfi "psnr=stats_file={{out_log}}" -f null -'],
     ['-i {{in_x}} -af "ametadata=print:key=lavfi.r128.I:file={{out_log}},ebur128=metadata=1" -f null -'],
     ['-noautorotate -i {{in_x}} -vf "drawbox=color=#ff0000@0.5:t=fill,fade=t=in:st=0:d=1" {{out_r}}'],
+    ['-autorotate 0 -i {{in_x}} -autoscale 0 -s 320x240 {{out_r}}'],
+    ['-i {{in_x}} -f hls -hls_flags delete_segments+independent_segments -hls_list_size 3 {{out_r}}'],
   ])('%s', (command) => {
     expect(() => check(command)).not.toThrow();
   });

@@ -18,10 +18,13 @@ export interface ArgumentPolicyOptions {
 }
 
 // Options that take no value (FFmpeg's OPT_BOOL and value-less functions). Anything else consumes
-// the next argument, as FFmpeg does; a missing entry here only makes the check stricter.
+// the next argument, as FFmpeg does; a missing entry here only makes the check stricter, while an
+// extra one is a hole: `-autorotate` takes a value in FFmpeg 5 and 6 (`-autorotate 0`), so listed as a
+// flag it let `-autorotate -i {{in}}` hand the service's -format_whitelist to autorotate. Only its
+// `no` form is a flag there, as for every boolean.
 const FLAGS = set(`y n stdin hide_banner report ignore_unknown copy_unknown recast_media benchmark
   benchmark_all dump hex re copyts start_at_zero shortest bitexact xerror copyinkf stats debug_ts
-  find_stream_info autorotate autoscale accurate_seek fix_sub_duration fix_sub_duration_heartbeat vn an
+  find_stream_info noautorotate noautoscale accurate_seek fix_sub_duration fix_sub_duration_heartbeat vn an
   sn dn psnr vstats qphist force_fps print_graphs display_hflip display_vflip auto_conversion_filters`);
 const FORBIDDEN: [string, string][] = [
   ['filter_script filter_complex_script graph_file dumpgraph', 'reads a filter graph from a file'],

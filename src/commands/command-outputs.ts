@@ -27,11 +27,18 @@ export async function storeOutputs(deps: Deps, command: Command, outputs: Record
   // Probed first, as on local disk storing is a rename that takes the file out of the work dir; a
   // probe is mostly ffprobe starting up, so several at once (one per core) while earlier ones are stored.
   const limit = pLimit(os.availableParallelism());
-  const probes = found.map(({ local, filename }) => limit(() => probeMedia(local, { ffprobePath: deps.media.ffprobe, filename })));
+  let failed = false;
+  // After a failure, probes not started yet end at once instead of delaying the FAILED status.
+  const probes = found.map(({ local, filename }) =>
+    limit(async () => (failed ? null : probeMedia(local, { ffprobePath: deps.media.ffprobe, filename }))),
+  );
   // A later probe may fail while an earlier output is stored: awaited in its turn, not unhandled now.
   for (const probe of probes) probe.catch(() => undefined);
   try {
-    for (const [index, output] of found.entries()) await storeOutput(deps, command, output, await probes[index]!);
+    for (const [index, output] of found.entries()) await storeOutput(deps, command, output, (await probes[index])!);
+  } catch (err) {
+    failed = true;
+    throw err;
   } finally {
     // No ffprobe may still be reading the work dir once the caller removes it.
     await Promise.allSettled(probes);

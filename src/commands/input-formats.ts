@@ -44,8 +44,9 @@ export function parseDemuxers(listing: string): string[] {
  * Keys of the placeholders FFmpeg may open some other way than as the value of `-i` (a filter's file
  * option, `-f lavfi -i movie=…`): only those need the ffprobe check before FFmpeg runs, since every
  * `-i` carries -format_whitelist and FFmpeg itself refuses a playlist there. A placeholder that is a
- * whole output argument is written, not read, so an output a later step reads through `-i` needs no
- * check either.
+ * whole output argument is opened by a muxer to write (the one muxer that reads its output first,
+ * hls with append_list, is refused by the argument policy), so an output a later step reads through
+ * `-i` needs no check either.
  */
 export function keysOpenedBesideInputs(steps: string[][]): Set<string> {
   const keys = new Set<string>();

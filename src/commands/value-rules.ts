@@ -35,6 +35,9 @@ function rawPathProblem(value: string): string | undefined {
   if (DOT_DOT.test(value)) return '".." path segments are not allowed';
   if (TILDE.test(value)) return '"~" home paths are not allowed';
   if (/protocol_(white|black)list/.test(value)) return 'protocol lists cannot be changed';
+  // The only way a muxer reads its output: hls parses the playlist already there and, with
+  // delete_segments, deletes the files it names, wherever they are.
+  if (value.includes('append_list')) return 'hls_flags append_list (reading an existing playlist) is not allowed';
   return undefined;
 }
 

@@ -51,13 +51,14 @@ export function parseDemuxers(listing: string): string[] {
 export function keysOpenedBesideInputs(steps: string[][]): Set<string> {
   const keys = new Set<string>();
   for (const args of steps) {
-    const unread = new Set<number>();
+    // Positions where a whole placeholder needs no check: -i values (whitelisted) and outputs (written).
+    const needsNoCheck = new Set<number>();
     for (const { index, option, valueIndex } of readArguments(args)) {
-      if (option === undefined) unread.add(index);
-      else if (option === 'i' && args[index] === '-i' && valueIndex !== undefined) unread.add(valueIndex);
+      if (option === undefined) needsNoCheck.add(index);
+      else if (option === 'i' && args[index] === '-i' && valueIndex !== undefined) needsNoCheck.add(valueIndex);
     }
     args.forEach((arg, index) => {
-      if (unread.has(index) && exactPlaceholderKey(arg) !== undefined) return;
+      if (needsNoCheck.has(index) && exactPlaceholderKey(arg) !== undefined) return;
       for (const key of findPlaceholders(arg)) keys.add(key);
     });
   }

@@ -42,6 +42,14 @@ describe('checkArguments refuses', () => {
     ['-i {{in_x}} -f hls -hls_flags append_list+delete_segments {{out_r}}', 'argument 6 "append_list+delete_segments": hls_flags append_list'],
     ['-i {{in_x}} -f fifo -fifo_format hls -format_opts hls_flags=+append_list {{out_r}}', 'hls_flags=+append_list'],
     ['-i {{in_x}} -f tee "[f=hls:hls_flags=append_list]list.m3u8"', 'append_list (reading an existing playlist)'],
+    // A dictionary-valued option sets options by name: a forbidden one is refused there too.
+    ['-i {{in_x}} -c copy -f fifo -fifo_format hls -format_opts hls_key_info_file={{in_y}} {{out_r}}', 'option hls_key_info_file lets FFmpeg open files'],
+    ['-i {{in_x}} -f fifo -fifo_format hls -format_opts "hls_time=2:hls\\_key_info_file=k.txt" {{out_r}}', 'option hls_key_info_file'],
+    ['-i {{in_x}} -f segment -segment_format_options "protocol_whitelist=file,http" seg%d.ts', 'protocol'],
+    // hls and dash write their segments beside the output: beside /dev/null, that is /dev.
+    ['-i {{in_x}} -c:v libx264 -f hls -hls_flags temp_file /dev/null', '"/dev/null": /dev/null is allowed only with -f null or a single-file format'],
+    ['-i {{in_x}} -c:v libx264 -f dash /dev/null', '/dev/null is allowed only with'],
+    ['-i {{in_x}} -an /dev/null', '/dev/null is allowed only with'],
     ['-i file:/etc/passwd {{out_r}}', '"file:/etc/passwd"'],
     ['-i "concat:a.mp4|/etc/passwd" {{out_r}}', '"concat:a.mp4|/etc/passwd"'],
     ['-i subfile:,,start,0,end,100,,:/etc/passwd {{out_r}}', '"subfile:,,start,0,end,100,,:/etc/passwd"'],
@@ -240,6 +248,7 @@ describe('checkArguments accepts', () => {
     ['-i {{in_x}} -af "ametadata=print:key=lavfi.r128.I:file={{out_log}},ebur128=metadata=1" -f null -'],
     ['-noautorotate -i {{in_x}} -vf "drawbox=color=#ff0000@0.5:t=fill,fade=t=in:st=0:d=1" {{out_r}}'],
     ['-autorotate 0 -i {{in_x}} -autoscale 0 -s 320x240 {{out_r}}'],
+    ['-i {{in_x}} -c:v libx264 -x264-params "keyint=60:min-keyint=60:scenecut=0" -f fifo -fifo_format mp4 -format_opts "movflags=+faststart" {{out_r}}'],
     ['-i {{in_x}} -f hls -hls_flags delete_segments+independent_segments -hls_list_size 3 {{out_r}}'],
   ])('%s', (command) => {
     expect(() => check(command)).not.toThrow();

@@ -2,6 +2,7 @@ import { validationError, type ErrorDetail } from '../platform/errors.ts';
 import { exactPlaceholderKey, findPlaceholders } from './placeholders.ts';
 import { filterGraphProblem } from './filter-graph-policy.ts';
 import {
+  asFfmpegReadsIt,
   DENIED_FORMATS,
   formatProblem,
   pathProblem,
@@ -39,6 +40,12 @@ const FORBIDDEN: [string, string][] = [
   ['stdin', 'reads standard input'],
 ];
 const FORBIDDEN_OPTIONS = new Map(FORBIDDEN.flatMap(([names, why]) => [...set(names)].map((n) => [n, why] as const)));
+// Dictionary-valued options (fifo's -format_opts, -segment_format_options, -x264-params, ...) set
+// options by name, so a forbidden name is refused there too: `-format_opts hls_key_info_file=…`.
+const FORBIDDEN_KEY = new RegExp(`(?:^|[^A-Za-z0-9_])(${[...FORBIDDEN_OPTIONS.keys()].join('|')})=`);
+// Formats that write a single file, for `/dev/null` as the output (two-pass encodes): hls, dash,
+// segment and the like write more files beside their output, which would be /dev.
+const NULL_SINK_FORMATS = set('null mp4 mov ipod matroska webm mpegts avi flv ogg nut ivf wav mp3 adts rawvideo h264 hevc');
 // `graph` is the lavfi input's own filter graph option (-f lavfi -graph ...).
 const FILTER_GRAPH_OPTIONS = set('vf af filter filter_complex lavfi graph');
 // Options whose value FFmpeg opens as a file: only a placeholder or a plain name in the working directory.
@@ -108,7 +115,7 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
     } else if (FILE_OPTIONS.has(option)) {
       refuse(i, pathProblem(value) ?? schemeProblem(value) ?? (SCRATCH_NAME.test(value) ? undefined : 'must be a placeholder or a plain file name'));
     } else if (!TEXT_OPTIONS.has(option)) {
-      refuse(i, schemeProblem(value, VALUE_PREFIXES.get(option)) ?? pathProblem(value));
+      refuse(i, schemeProblem(value, VALUE_PREFIXES.get(option)) ?? pathProblem(value) ?? forbiddenKeyProblem(value));
     }
   }
 
@@ -155,6 +162,11 @@ export function readArguments(argv: string[]): ReadArgument[] {
   return read;
 }
 
+function forbiddenKeyProblem(value: string): string | undefined {
+  const name = FORBIDDEN_KEY.exec(value)?.[1] ?? FORBIDDEN_KEY.exec(asFfmpegReadsIt(value))?.[1];
+  return name === undefined ? undefined : `option ${name} ${FORBIDDEN_OPTIONS.get(name)}`;
+}
+
 function inputProblem(value: string): string | undefined {
   if (value === '-') return 'reading standard input is not allowed';
   return schemeProblem(value) ?? pathProblem(value) ?? (SCRATCH_INPUT.test(value) ? undefined
@@ -164,7 +176,10 @@ function inputProblem(value: string): string | undefined {
 function outputProblem(arg: string, last: boolean, format: string | undefined, isPlaceholder: (v: string) => boolean) {
   if (isPlaceholder(arg)) return undefined;
   if (arg === '-') return format === 'null' ? undefined : 'writing to standard output is allowed only as "-f null -"';
-  if (arg === '/dev/null') return last ? undefined : '/dev/null is allowed only as the last argument';
+  if (arg === '/dev/null') {
+    if (!last) return '/dev/null is allowed only as the last argument';
+    return format && NULL_SINK_FORMATS.has(format) ? undefined : '/dev/null is allowed only with -f null or a single-file format such as mp4';
+  }
   return schemeProblem(arg) ?? pathProblem(arg) ?? (SCRATCH_NAME.test(arg) ? undefined
     : 'an output must be a placeholder such as {{out_result}} or a plain file name');
 }

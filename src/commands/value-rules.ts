@@ -21,7 +21,7 @@ export const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 // FFmpeg reads many option values as key=value lists (av_dict_parse_string, e.g. -x264-params): it
 // drops backslashes and trims blanks around each piece, so `stats= /x` and `.\./` are paths too.
 // Linear in the value's length: whitespace runs collapse first, so no pattern rescans a long run.
-const asFfmpegReadsIt = (value: string) =>
+export const asFfmpegReadsIt = (value: string) =>
   value.replace(/[\\'"]/g, '').replace(/\s+/g, ' ').replace(/ ?([=:,|;]) ?/g, '$1').trim();
 
 export function pathProblem(value: string): string | undefined {

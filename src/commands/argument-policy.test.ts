@@ -42,6 +42,7 @@ describe('checkArguments refuses', () => {
     ['-i {{in_x}} -f hls -hls_flags append_list+delete_segments {{out_r}}', 'argument 6 "append_list+delete_segments": hls_flags append_list'],
     ['-i {{in_x}} -f fifo -fifo_format hls -format_opts hls_flags=+append_list {{out_r}}', 'hls_flags=+append_list'],
     ['-i {{in_x}} -f tee "[f=hls:hls_flags=append_list]list.m3u8"', 'append_list (reading an existing playlist)'],
+    ['-i {{in_x}} -vf "sws_flags=bicubic:x=/etc/passwd;scale=2:2" {{out_r}}', 'sws_flags: absolute paths'],
     // A dictionary-valued option sets options by name: a forbidden one is refused there too.
     ['-i {{in_x}} -c copy -f fifo -fifo_format hls -format_opts hls_key_info_file={{in_y}} {{out_r}}', 'option hls_key_info_file lets FFmpeg open files'],
     ['-i {{in_x}} -f fifo -fifo_format hls -format_opts "hls_time=2:hls\\_key_info_file=k.txt" {{out_r}}', 'option hls_key_info_file'],

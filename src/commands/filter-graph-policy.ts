@@ -106,7 +106,14 @@ function skipLabels(s: string, start: number): number {
 
 export function filterGraphProblem(graph: string, isPlaceholder: (v: string) => boolean): string | undefined {
   let i = graph.search(/\S|$/);
-  if (graph.startsWith('sws_flags=', i)) i = graph.indexOf(';', i) + 1 || graph.length;
+  if (graph.startsWith('sws_flags=', i)) {
+    // FFmpeg appends this text to every scale filter's options: no file option there today, but
+    // nothing that names a path or a protocol either.
+    const end = graph.indexOf(';', i);
+    const problem = pathProblem(graph.slice(i + 'sws_flags='.length, end < 0 ? graph.length : end));
+    if (problem) return `sws_flags: ${problem}`;
+    i = end + 1 || graph.length;
+  }
   while (i < graph.length) {
     i = skipLabels(graph, graph.slice(i).search(/\S|$/) + i);
     if (i < 0) return 'unbalanced "[" in the filter graph';

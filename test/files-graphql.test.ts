@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './gql/index.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
@@ -90,6 +91,18 @@ describe('GraphQL files', () => {
     expect(again.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const after = await execute(t.url, GetFile, { fileId }, t.apiKey);
     expect(after.data?.file).toMatchObject({ isDeleted: true, storageUrl: null });
+  });
+
+  it('over WebSocket, the request guards hold as over HTTP, and a wrong key fails only its operation', async () => {
+    const ws = (query: string, variables: Record<string, unknown>, key = t.apiKey) => subscribeWs(t.url, parse(query) as never, variables as never, key);
+    const createPreset = 'mutation($i: CreatePresetInput!) { createPreset(input: $i) { presetId } }';
+    const preset = (name: string) => ({ i: { name, inputFileKeys: ['in_a'], outputFileDefinitions: { out_x: 'x.mp4' }, ffmpegCommand: '-i {{in_a}} -c copy {{out_x}}' } });
+    await expect(ws(createPreset, preset('a\u0000b'))).rejects.toThrow(/INVALID_REQUEST/);
+    await expect(ws(createPreset, preset('a\ud800b'))).rejects.toThrow(/INVALID_REQUEST/);
+    await expect(ws(`{ files(limit: ${'['.repeat(100)}${']'.repeat(100)}) { total } }`, {})).rejects.toThrow(/nests deeper than 64/);
+    await expect(ws('{ files { total } }', {}, `ffsk_${'0'.repeat(64)}`)).rejects.toThrow(/UNAUTHORIZED/);
+    const presets = await t.app.deps.db.preset.count();
+    expect(presets).toBe(0);
   });
 
   for (const [transport, subscribe] of [['SSE', subscribeSse], ['WebSocket', subscribeWs]] as const) {

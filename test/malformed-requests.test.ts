@@ -867,6 +867,21 @@ add('graphql', [
   G('PUT /graphql', () => send({ method: 'PUT', path: '/graphql', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: jsonBody({ query: '{ files { total } }' }) }), 'INVALID_REQUEST', { judgement: METHOD_NOT_ALLOWED }),
   G('multipart without a boundary', gqlPost('--x\r\n', { contentType: 'multipart/form-data' }), 'INVALID_REQUEST', { restShapeOk: true, judgement: GQL_MULTIPART_SHAPE }),
   G('multipart with operations that are not JSON', gqlPost(form([['operations', '{not json'], ['map', '{}']])), 'INVALID_REQUEST', { restShapeOk: true, judgement: GQL_MULTIPART_SHAPE }),
+  G('multipart with an empty boundary', gqlPost('x', { contentType: 'multipart/form-data; boundary=' }), 'INVALID_REQUEST', { restShapeOk: true, judgement: GQL_MULTIPART_SHAPE }),
+  G('multipart cut short before its first part', gqlPost('x', { contentType: 'multipart/form-data; boundary=a' }), 'INVALID_REQUEST', { restShapeOk: true, judgement: GQL_MULTIPART_SHAPE }),
+  G(
+    'multipart upload whose file part is missing',
+    gqlPost(form([
+      ['operations', jsonBody({ query: 'mutation($f: Upload!) { uploadFile(file: $f) { fileId } }', variables: { f: null } })],
+      ['map', jsonBody({ 0: ['variables.f'] })],
+    ])),
+    'INVALID_REQUEST',
+  ),
+  G('body the JSON null', gqlPost('null'), 'INVALID_REQUEST'),
+  // The nesting count must read past comments and escapes, or a quote there hides the nesting after it.
+  G('a list nested 200000 deep after a comment holding a quote', gq(`# "\nquery { files(limit: ${deepArrays(200_000)}) { total } }`), 'INVALID_REQUEST'),
+  G('a list nested 200000 deep after the string "\\"', gq(`query { file(fileId: "\\\\") { fileId } files(limit: ${deepArrays(200_000)}) { total } }`), 'INVALID_REQUEST'),
+  G('100 brackets inside a block string are text, not nesting', gq(`query { file(fileId: """${deepArrays(100)}""") { fileId } }`), 'NOT_FOUND'),
   G(
     'multipart upload over the limit',
     gqlPost(form([

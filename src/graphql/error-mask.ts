@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { asAppError, retryAfterOf } from '../http/error-body.ts';
+import { asAppError, fromClientHttpError, retryAfterOf } from '../http/error-body.ts';
 import { AppError, ERROR_STATUS } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 
@@ -17,7 +17,8 @@ export function createErrorMasker(log: Logger) {
     if (!graphqlError && error instanceof SyntaxError) {
       return new GraphQLError(`Malformed request: ${error.message}`, { extensions: { code: 'INVALID_REQUEST', http: { status: 400 } } });
     }
-    const original = asAppError(graphqlError?.originalError ?? error);
+    // An upload whose file part is missing rejects in the resolver with graphql-upload-minimal's 400.
+    const original = asAppError(fromClientHttpError(graphqlError?.originalError ?? error));
     if (original instanceof AppError) {
       const retryAfter = retryAfterOf(original);
       return new GraphQLError(original.message, {

@@ -8,7 +8,8 @@ import type { Deps } from '../platform/context.ts';
 import type { GraphQLContext } from './builder.ts';
 import { createErrorMasker } from './error-mask.ts';
 import { renderGraphiqlPage, useGraphiqlPolicy } from './graphiql-page.ts';
-import { useRequestGuards } from './request-guards.ts';
+import { clientError, paramsProblem, unstorableLiteral, useRequestGuards } from './request-guards.ts';
+import { UNSTORABLE_TEXT_MESSAGE } from '../platform/text.ts';
 import { schema } from './schema.ts';
 
 export interface ServerContext {
@@ -39,6 +40,7 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
     };
   };
 
+  const maskError = createErrorMasker(deps.log);
   const yoga = createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -46,7 +48,7 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
     graphiql: { title: 'FFmpeg media API', subscriptionsProtocol: 'WS' },
     renderGraphiQL: renderGraphiqlPage,
     multipart: false,
-    maskedErrors: { maskError: createErrorMasker(deps.log) },
+    maskedErrors: { maskError },
     logging: false,
     plugins: [usePreparsedBody(), useRequestGuards(), useGraphiqlPolicy()],
     context: ({ request, requestId }) => contextFor(request.headers.get('x-api-key'), requestId),
@@ -59,6 +61,10 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
         execute: (args: any) => args.rootValue.execute(args),
         subscribe: (args: any) => args.rootValue.subscribe(args),
         onSubscribe: async (ctx, _id, params) => {
+          // The same guards as over HTTP (yoga's onParams does not run for this transport). Errors
+          // end this operation only, not the whole socket with its other subscriptions.
+          const problem = paramsProblem(params);
+          if (problem) return [problem];
           const { schema: enveloped, execute, subscribe, parse, validate } = yoga.getEnveloped({
             ...ctx,
             req: ctx.extra.request,
@@ -68,16 +74,22 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
           try {
             document = parse(params.query);
           } catch (err) {
-            // A syntax error ends this operation only, not the whole socket with its other subscriptions.
             return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
           }
+          if (unstorableLiteral(document)) return [clientError(UNSTORABLE_TEXT_MESSAGE)];
           const apiKey = readKey(ctx.connectionParams) ?? readHeader(ctx.extra.request, 'x-api-key');
+          let contextValue: GraphQLContext;
+          try {
+            contextValue = await contextFor(apiKey, `ws-${ctx.extra.request.headers['sec-websocket-key'] ?? ''}`);
+          } catch (err) {
+            return [maskError(err) as GraphQLError]; // a wrong key: UNAUTHORIZED for this operation
+          }
           const args = {
             schema: enveloped,
             operationName: params.operationName,
             document,
             variableValues: params.variables,
-            contextValue: await contextFor(apiKey, `ws-${ctx.extra.request.headers['sec-websocket-key'] ?? ''}`),
+            contextValue,
             rootValue: { execute, subscribe },
           };
           const errors = validate(args.schema, args.document);

@@ -16,29 +16,56 @@ const MAX_NESTING = 64;
 export async function readGraphQLBody(req: IncomingMessage, res: ServerResponse, maxFileBytes: number): Promise<unknown> {
   if (req.method !== 'POST') return undefined;
   const type = req.headers['content-type'] ?? '';
-  if (/^multipart\/form-data/i.test(type)) return processRequest(req, res, { maxFileSize: maxFileBytes + 1, maxFiles: 1 });
+  if (/^multipart\/form-data/i.test(type)) {
+    try {
+      return await processRequest(req, res, { maxFileSize: maxFileBytes + 1, maxFiles: 1 });
+    } catch (err) {
+      // busboy's own errors (no boundary, a body cut short) carry no status, yet are the client's.
+      if (typeof (err as { status?: unknown } | null)?.status === 'number') throw err;
+      throw invalidRequest('The multipart body is malformed.');
+    }
+  }
   if (/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type)) return parseJson(await readJsonText(req));
   req.resume();
   throw invalidRequest('Content-Type must be application/json or multipart/form-data.');
 }
 
-const clientError = (message: string) => new GraphQLError(message, { extensions: { code: 'INVALID_REQUEST', http: { status: 400 } } });
+export const clientError = (message: string) =>
+  new GraphQLError(message, { extensions: { code: 'INVALID_REQUEST', http: { status: 400 } } });
 
-/** Depth of brackets and braces, counted without parsing (graphql's parser recurses per level). */
+/**
+ * Depth of brackets and braces, counted without parsing (graphql's parser recurses per level), past
+ * comments, strings and block strings, whose brackets do not nest.
+ */
 function nesting(query: string): number {
   let depth = 0;
   let deepest = 0;
-  let inString = false;
   for (let i = 0; i < query.length; i++) {
     const c = query[i];
-    if (c === '"' && query[i - 1] !== '\\') inString = !inString;
-    else if (!inString && (c === '{' || c === '[' || c === '(')) deepest = Math.max(deepest, ++depth);
-    else if (!inString && (c === '}' || c === ']' || c === ')')) depth--;
+    if (c === '#') {
+      while (i < query.length && query[i] !== '\n' && query[i] !== '\r') i++;
+    } else if (query.startsWith('"""', i)) {
+      for (i += 3; i < query.length && !query.startsWith('"""', i); ) i += query.startsWith('\\"""', i) ? 4 : 1;
+      i += 2;
+    } else if (c === '"') {
+      for (i++; i < query.length && query[i] !== '"' && query[i] !== '\n'; ) i += query[i] === '\\' ? 2 : 1;
+    } else if (c === '{' || c === '[' || c === '(') deepest = Math.max(deepest, ++depth);
+    else if (c === '}' || c === ']' || c === ')') depth--;
   }
   return deepest;
 }
 
-function unstorableLiteral(document: DocumentNode): boolean {
+/** What is wrong with a request's params before parsing (both transports), or undefined. */
+export function paramsProblem(params: unknown): GraphQLError | undefined {
+  if (params === null || typeof params !== 'object') return clientError('The request must be a JSON object.');
+  const { query, variables } = params as { query?: unknown; variables?: unknown };
+  if (query !== undefined && typeof query !== 'string') return clientError('query must be a string.');
+  if (typeof query === 'string' && nesting(query) > MAX_NESTING) return clientError(`The query nests deeper than ${MAX_NESTING} levels.`);
+  if (findUnstorableText(variables)) return clientError(UNSTORABLE_TEXT_MESSAGE);
+  return undefined;
+}
+
+export function unstorableLiteral(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     [Kind.STRING](node) {
@@ -51,11 +78,20 @@ function unstorableLiteral(document: DocumentNode): boolean {
 /** Client mistakes in a GraphQL request answer INVALID_REQUEST, like their REST twins, never a 500. */
 export const useRequestGuards = (): Plugin => ({
   onParams({ params }) {
-    if (params.query !== undefined && typeof params.query !== 'string') throw clientError('query must be a string.');
-    if (typeof params.query === 'string' && nesting(params.query) > MAX_NESTING) {
-      throw clientError(`The query nests deeper than ${MAX_NESTING} levels.`);
-    }
-    if (findUnstorableText(params.variables)) throw clientError(UNSTORABLE_TEXT_MESSAGE);
+    const problem = paramsProblem(params);
+    if (problem) throw problem;
+  },
+  onParse({ parseFn, setParseFn }) {
+    // The nesting count keeps deep queries from the parser; should one get past it, the parser's
+    // stack overflow is still the client's deep query, not a failure of the service.
+    setParseFn((source, options) => {
+      try {
+        return parseFn(source, options);
+      } catch (err) {
+        if (err instanceof RangeError) throw clientError(`The query nests too deeply.`);
+        throw err;
+      }
+    });
   },
   onValidate({ params, setResult }) {
     return ({ result }) => {

@@ -14,6 +14,16 @@ export function asAppError(err: unknown): unknown {
   return !(err instanceof AppError) && isDatabaseUnavailable(err) ? serviceUnavailable() : err;
 }
 
+/**
+ * graphql-upload-minimal throws HttpErrors with a status (400 for a missing file part, 413 over the
+ * size limit): the client's mistakes stay 4xx as domain errors. Anything else is returned as it is.
+ */
+export function fromClientHttpError(err: unknown): unknown {
+  const status = (err as { status?: unknown } | null | undefined)?.status;
+  if (err instanceof AppError || typeof status !== 'number' || status < 400 || status >= 500) return err;
+  return new AppError(status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INVALID_REQUEST', (err as Error).message);
+}
+
 /** Retry-After for errors that have one (always present on 429, as API.md says). */
 export function retryAfterOf(err: unknown): number | undefined {
   if (err instanceof RateLimitedError) return err.retryAfterSeconds;

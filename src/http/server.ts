@@ -6,9 +6,10 @@ import { createGraphQL } from '../graphql/graphql-server.ts';
 import { readGraphQLBody } from '../graphql/request-guards.ts';
 import { isHttpChild, scrapeThroughPrimary } from '../platform/cluster-metrics.ts';
 import type { Deps } from '../platform/context.ts';
-import { AppError, type ErrorCode } from '../platform/errors.ts';
+import { AppError } from '../platform/errors.ts';
 import { refreshQueueDepths } from '../platform/metrics.ts';
 import { serveDocs } from './docs-page.ts';
+import { fromClientHttpError } from './error-body.ts';
 import { handleMedia } from './media-route.ts';
 import { buildOpenApi } from './openapi.ts';
 import { sendError, sendGraphQLError, sendJson } from './respond.ts';
@@ -49,7 +50,7 @@ export function createHttpServer(deps: Deps, authorize: Authorize, version: stri
         try {
           bodyParams = await readGraphQLBody(req, res, deps.config.maxFileBytes);
         } catch (err) {
-          sendGraphQLError(res, toAppError(err), requestId, deps.log);
+          sendGraphQLError(res, fromClientHttpError(err), requestId, deps.log);
           return;
         }
         await yoga(req, res, { req, res, requestId, bodyParams });
@@ -75,7 +76,7 @@ export function createHttpServer(deps: Deps, authorize: Authorize, version: stri
         throw new AppError('NOT_FOUND', 'No such route.');
       }
     } catch (err) {
-      sendError(res, toAppError(err), requestId, deps.log);
+      sendError(res, fromClientHttpError(err), requestId, deps.log);
     }
   });
   // Requests Node refuses before the app sees them (bad framing, oversized headers) still get the
@@ -93,14 +94,6 @@ export function createHttpServer(deps: Deps, authorize: Authorize, version: stri
   });
   attachWebSocket(server);
   return server;
-}
-
-// graphql-upload-minimal throws HttpErrors with a status; keep the client's mistakes 4xx.
-function toAppError(err: unknown): unknown {
-  const status = (err as { status?: unknown; expose?: unknown })?.status;
-  if (typeof status !== 'number' || status >= 500) return err;
-  const code: ErrorCode = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INVALID_REQUEST';
-  return new AppError(code, (err as Error).message);
 }
 
 async function serveMetrics(deps: Deps, res: http.ServerResponse): Promise<void> {

@@ -856,6 +856,9 @@ add('graphql', [
   G('setWebhookConfig internal URL', gq('mutation { setWebhookConfig(url: "http://10.0.0.1/") { url } }'), 'VALIDATION_ERROR'),
   G('createPreset name with a NUL', gq('mutation($i: CreatePresetInput!) { createPreset(input: $i) { presetId } }', { i: { name: 'a\u0000b', inputFileKeys: ['in_a'], outputFileDefinitions: { out_x: 'x.mp4' }, ffmpegCommand: COPY } }), ['INVALID_REQUEST', 'VALIDATION_ERROR'], { bug: NUL_BUG }),
   G('runFfmpegCommand metadata with a NUL', () => gq('mutation($i: RunFfmpegCommandInput!) { runFfmpegCommand(input: $i) { commandId } }', { i: { inputFiles: { in_a: fileId }, outputFiles: { out_x: 'x.mp4' }, ffmpegCommand: COPY, metadata: { k: '\u0000' } } })(), ['INVALID_REQUEST', 'VALIDATION_ERROR'], { bug: NUL_BUG }),
+  // The REST bodies' size limits hold over GraphQL too.
+  G('setWebhookConfig with a 5000-character secret', gq('mutation($s: String) { setWebhookConfig(url: "https://example.com/hook", secret: $s) { url } }', { s: 's'.repeat(5000) }), 'INVALID_REQUEST'),
+  G('runFfmpegCommand with a 70000-character ffmpegCommand', () => gq('mutation($i: RunFfmpegCommandInput!) { runFfmpegCommand(input: $i) { commandId } }', { i: { inputFiles: { in_a: fileId }, outputFiles: { out_x: 'x.mp4' }, ffmpegCommand: `${COPY} ${'-an '.repeat(17_500)}` } })(), 'INVALID_REQUEST'),
   G('files without a key', gq('{ files { total } }', undefined, { key: null }), 'UNAUTHORIZED'),
   G('storeFile with an unknown key', gq(`mutation { storeFile(fileUrl: "${INTERNAL}") { fileId } }`, undefined, { key: `ffsk_${'0'.repeat(64)}` }), 'UNAUTHORIZED'),
   G('GET with a mutation', gqlGet(`query=${encodeURIComponent(`mutation { storeFile(fileUrl: "${INTERNAL}") { fileId } }`)}`), 'INVALID_REQUEST'),

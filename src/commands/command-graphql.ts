@@ -5,7 +5,7 @@ import { builder } from '../graphql/builder.ts';
 import { requireService } from '../graphql/service-context.ts';
 import { invalidRequest } from '../platform/errors.ts';
 import { deleteCommandFiles, getCommand, listCommands, submitCommand, submitCommands } from './command-service.ts';
-import { commandFields, type CommandSpec } from './command-spec.ts';
+import { commandFields, commandText, type CommandSpec } from './command-spec.ts';
 import { watchCommandStatus } from './command-watch.ts';
 
 const CommandStatus = builder.enumType('CommandStatus', { values: ['QUEUED', 'PROCESSING', 'SUCCESS', 'FAILED'] as const });
@@ -80,15 +80,18 @@ const jsonShapes = z.object({
   inputFiles: commandFields.input_files,
   outputFiles: commandFields.output_files,
   metadata: commandFields.metadata,
+  // The same size limits as the REST bodies.
+  commands: z.array(commandText).max(100),
+  webhookUrl: commandFields.webhook_url,
 });
 
-/** GraphQL takes the same JSON maps as REST; their shape is checked here (a wrong shape is INVALID_REQUEST). */
+/** GraphQL takes the same JSON maps as REST; their shape and sizes are checked here (INVALID_REQUEST). */
 export function specFromInput(
   input: { inputFiles?: unknown; outputFiles?: unknown; metadata?: unknown; webhookUrl?: string | null; maxCommandRunSeconds?: number | null },
   type: CommandSpec['type'],
   commands: string[],
 ): CommandSpec {
-  const parsed = jsonShapes.safeParse(input);
+  const parsed = jsonShapes.safeParse({ ...input, commands });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw invalidRequest(`${issue.path.join('.')}: ${issue.message}`);

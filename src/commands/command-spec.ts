@@ -8,7 +8,7 @@ const MAX_FILES = 50;
 const fileMap = z
   .record(z.string().max(100), z.string().max(8192))
   .refine((files) => Object.keys(files).length <= MAX_FILES, `at most ${MAX_FILES} entries`);
-const commandText = z.string().max(64 * 1024);
+export const commandText = z.string().max(64 * 1024);
 
 export const commandFields = {
   input_files: fileMap.describe('in_<name>: an http(s) URL, a storage_url of this service, or a file_id'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, type RestRoute } from '../http/rest-route.ts';
-import { deleteWebhookConfig, getWebhookConfig, putWebhookConfig, type WebhookConfigView } from './webhook-service.ts';
+import { deleteWebhookConfig, getWebhookConfig, MAX_WEBHOOK_SECRET_LENGTH, putWebhookConfig, type WebhookConfigView } from './webhook-service.ts';
 
 export function webhookConfigToRest(view: WebhookConfigView) {
   if (!view.configured) return { configured: false };
@@ -22,7 +22,7 @@ export const webhookRoutes: RestRoute[] = [
     tag: 'Webhooks',
     body: z.object({
       url: z.string().describe('http(s) URL that receives {data, timestamp} when a command ends'),
-      secret: z.string().max(256).nullish().describe('Signs each body: X-Webhook-Signature = hex HMAC-SHA256'),
+      secret: z.string().max(MAX_WEBHOOK_SECRET_LENGTH).nullish().describe('Signs each body: X-Webhook-Signature = hex HMAC-SHA256'),
     }),
     response: { status: 200, description: 'Saved.', schema: z.object({ success: z.literal(true), url: z.string() }) },
     errors: [400, 401, 422, 429],

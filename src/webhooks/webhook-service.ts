@@ -1,4 +1,5 @@
 import type { ServiceContext } from '../platform/context.ts';
+import { invalidRequest } from '../platform/errors.ts';
 import { checkUrl } from '../platform/outbound/index.ts';
 
 export interface WebhookConfigView {
@@ -9,8 +10,14 @@ export interface WebhookConfigView {
   disabledAt?: Date | null;
 }
 
+export const MAX_WEBHOOK_SECRET_LENGTH = 256;
+
 /** Sets the account webhook; a PUT also re-enables one that was disabled after failures. */
 export async function putWebhookConfig(ctx: ServiceContext, input: { url: string; secret?: string | null }) {
+  // REST's body schema says the same; GraphQL's String argument has no length of its own.
+  if ((input.secret?.length ?? 0) > MAX_WEBHOOK_SECRET_LENGTH) {
+    throw invalidRequest(`secret: at most ${MAX_WEBHOOK_SECRET_LENGTH} characters`);
+  }
   const url = (await checkUrl(input.url, ctx.allow, ['body', 'url'])).href;
   const fields = { url, secret: input.secret ?? null, isActive: true, consecutiveFailures: 0, disabledAt: null };
   await ctx.db.webhookConfig.upsert({

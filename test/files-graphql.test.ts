@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'graphql';
+import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './gql/index.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
@@ -103,6 +104,15 @@ describe('GraphQL files', () => {
     await expect(ws('{ files { total } }', {}, `ffsk_${'0'.repeat(64)}`)).rejects.toThrow(/UNAUTHORIZED/);
     const presets = await t.app.deps.db.preset.count();
     expect(presets).toBe(0);
+  });
+
+  it('over WebSocket, a message over 1 MiB (the cap of a POST body) closes the socket with 1009', async () => {
+    const socket = new WebSocket(`${t.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { 'X-API-KEY': t.apiKey } }));
+    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `{ files { total } } #${'x'.repeat(1024 * 1024)}` } }));
+    expect(await closed).toBe(1009);
   });
 
   for (const [transport, subscribe] of [['SSE', subscribeSse], ['WebSocket', subscribeWs]] as const) {

@@ -43,6 +43,12 @@ describe('checkArguments refuses', () => {
     ['-i {{in_x}} -f fifo -fifo_format hls -format_opts hls_flags=+append_list {{out_r}}', 'hls_flags=+append_list'],
     ['-i {{in_x}} -f tee "[f=hls:hls_flags=append_list]list.m3u8"', 'append_list (reading an existing playlist)'],
     ['-i {{in_x}} -vf "sws_flags=bicubic:x=/etc/passwd;scale=2:2" {{out_r}}', 'sws_flags: absolute paths'],
+    // FFmpeg takes flags as numbers and expressions too: append_list is 64.
+    ['-i {{in_x}} -c copy -f hls -hls_flags 66 -hls_list_size 1 {{out_r}}', 'argument 8 "66": hls_flags must name its flags'],
+    ['-i {{in_x}} -f hls -hls_flags 0x40 {{out_r}}', 'hls_flags must name its flags'],
+    ['-i {{in_x}} -f hls -hls_flags +64+delete_segments {{out_r}}', 'hls_flags must name its flags'],
+    ['-i {{in_x}} -f hls -hls_flags "omit_endlist*4" {{out_r}}', 'hls_flags must name its flags'],
+    ['-i {{in_x}} -f fifo -fifo_format hls -format_opts "hls_time=2:hls_flags=2*32" {{out_r}}', 'hls_flags must name its flags'],
     // A dictionary-valued option sets options by name: a forbidden one is refused there too.
     ['-i {{in_x}} -c copy -f fifo -fifo_format hls -format_opts hls_key_info_file={{in_y}} {{out_r}}', 'option hls_key_info_file lets FFmpeg open files'],
     ['-i {{in_x}} -f fifo -fifo_format hls -format_opts "hls_time=2:hls\\_key_info_file=k.txt" {{out_r}}', 'option hls_key_info_file'],
@@ -249,6 +255,8 @@ describe('checkArguments accepts', () => {
     ['-i {{in_x}} -af "ametadata=print:key=lavfi.r128.I:file={{out_log}},ebur128=metadata=1" -f null -'],
     ['-noautorotate -i {{in_x}} -vf "drawbox=color=#ff0000@0.5:t=fill,fade=t=in:st=0:d=1" {{out_r}}'],
     ['-autorotate 0 -i {{in_x}} -autoscale 0 -s 320x240 {{out_r}}'],
+    ['-i {{in_x}} -c:v libx264 -pass 1 -passlogfile pass -an -f 3gp /dev/null'],
+    ['-i {{in_x}} -c copy -f fifo -fifo_format hls -format_opts "hls_time=2:hls_flags=+independent_segments" {{out_r}}'],
     ['-i {{in_x}} -c:v libx264 -x264-params "keyint=60:min-keyint=60:scenecut=0" -f fifo -fifo_format mp4 -format_opts "movflags=+faststart" {{out_r}}'],
     ['-i {{in_x}} -f hls -hls_flags delete_segments+independent_segments -hls_list_size 3 {{out_r}}'],
   ])('%s', (command) => {

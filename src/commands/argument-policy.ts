@@ -4,6 +4,7 @@ import { filterGraphProblem } from './filter-graph-policy.ts';
 import {
   asFfmpegReadsIt,
   DENIED_FORMATS,
+  hlsFlagsProblem,
   formatProblem,
   pathProblem,
   REFERENCING_INPUT_FORMATS,
@@ -45,7 +46,8 @@ const FORBIDDEN_OPTIONS = new Map(FORBIDDEN.flatMap(([names, why]) => [...set(na
 const FORBIDDEN_KEY = new RegExp(`(?:^|[^A-Za-z0-9_])(${[...FORBIDDEN_OPTIONS.keys()].join('|')})=`);
 // Formats that write a single file, for `/dev/null` as the output (two-pass encodes): hls, dash,
 // segment and the like write more files beside their output, which would be /dev.
-const NULL_SINK_FORMATS = set('null mp4 mov ipod matroska webm mpegts avi flv ogg nut ivf wav mp3 adts rawvideo h264 hevc');
+const NULL_SINK_FORMATS = set(`null mp4 mov ipod 3gp 3g2 matroska webm mpegts mpeg vob mxf avi flv ogg ogv oga opus spx nut
+  ivf wav flac mp3 mp2 adts ac3 eac3 s16le s24le s32le f32le u8 rawvideo yuv4mpegpipe h264 hevc gif image2pipe`);
 // `graph` is the lavfi input's own filter graph option (-f lavfi -graph ...).
 const FILTER_GRAPH_OPTIONS = set('vf af filter filter_complex lavfi graph');
 // Options whose value FFmpeg opens as a file: only a placeholder or a plain name in the working directory.
@@ -115,7 +117,7 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
     } else if (FILE_OPTIONS.has(option)) {
       refuse(i, pathProblem(value) ?? schemeProblem(value) ?? (SCRATCH_NAME.test(value) ? undefined : 'must be a placeholder or a plain file name'));
     } else if (!TEXT_OPTIONS.has(option)) {
-      refuse(i, schemeProblem(value, VALUE_PREFIXES.get(option)) ?? pathProblem(value) ?? forbiddenKeyProblem(value));
+      refuse(i, schemeProblem(value, VALUE_PREFIXES.get(option)) ?? pathProblem(value) ?? forbiddenKeyProblem(value) ?? hlsFlagsProblem(value, option));
     }
   }
 

@@ -35,9 +35,23 @@ function rawPathProblem(value: string): string | undefined {
   if (DOT_DOT.test(value)) return '".." path segments are not allowed';
   if (TILDE.test(value)) return '"~" home paths are not allowed';
   if (/protocol_(white|black)list/.test(value)) return 'protocol lists cannot be changed';
-  // The only way a muxer reads its output: hls parses the playlist already there and, with
-  // delete_segments, deletes the files it names, wherever they are.
-  if (value.includes('append_list')) return 'hls_flags append_list (reading an existing playlist) is not allowed';
+  if (value.includes('append_list')) return HLS_APPEND_LIST;
+  return undefined;
+}
+
+// The only way a muxer reads its output: hls with append_list parses the playlist already there and,
+// with delete_segments, deletes the files it names. FFmpeg also takes flags as numbers and
+// expressions (`66`, `0x40`, `omit_endlist*4`), so hls_flags may only name its flags.
+const HLS_APPEND_LIST = 'hls_flags append_list (reading an existing playlist) is not allowed';
+const NAMED_FLAGS = /^[+-]?[a-z_]+(?:[+-][a-z_]+)*$/;
+
+/** A problem with the hls muxer's flags, given as -hls_flags (option) or inside a dictionary value. */
+export function hlsFlagsProblem(value: string, option?: string): string | undefined {
+  const flags = option === 'hls_flags' ? [value] : [...asFfmpegReadsIt(value).matchAll(/(?:^|[^A-Za-z0-9_])hls_flags=([^:,|;]*)/g)].map((m) => m[1]!);
+  for (const text of flags) {
+    if (!NAMED_FLAGS.test(asFfmpegReadsIt(text))) return 'hls_flags must name its flags (single_file+temp_file, …), not give them as numbers';
+    if (text.includes('append_list')) return HLS_APPEND_LIST;
+  }
   return undefined;
 }
 

@@ -4,6 +4,7 @@ import { createYoga, type Plugin } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Authorize } from '../accounts/authenticator.ts';
+import { MAX_JSON_BODY_BYTES } from '../http/json-body.ts';
 import type { Deps } from '../platform/context.ts';
 import type { GraphQLContext } from './builder.ts';
 import { createErrorMasker } from './error-mask.ts';
@@ -55,7 +56,8 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
   });
 
   function attachWebSocket(server: Server): WebSocketServer {
-    const wss = new WebSocketServer({ server, path: '/graphql' });
+    // The same cap as a POST body (ws would take messages of up to 100 MiB).
+    const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_JSON_BODY_BYTES });
     useServer<Record<string, unknown>, { request: IncomingMessage }>(
       {
         execute: (args: any) => args.rootValue.execute(args),

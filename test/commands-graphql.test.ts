@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './gql/index.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
@@ -131,6 +132,24 @@ describe('GraphQL commands', () => {
     const bytes = Buffer.from(await (await fetch(command.outputFiles[0]!.storageUrl!)).arrayBuffer());
     expect(bytes.subarray(1, 4).toString()).toBe('PNG');
     succeeded.push(queued.commandId);
+  });
+
+  it('a selection may not come back into a field it is inside (each turn would multiply the answer)', async () => {
+    const raw = (query: string) => execute(t.url, parse(query) as never, {} as never, t.apiKey) as Promise<any>;
+    const id = succeeded[0]!;
+    const once = await raw(`{ command(commandId: "${id}") { commandId outputFiles { fileId command { commandId } } } }`);
+    expect(once.errors).toBeUndefined();
+    expect(once.data.command.outputFiles[0].command.commandId).toBe(id);
+    const twice = await raw(`{ command(commandId: "${id}") { outputFiles { command { outputFiles { fileId } } } } }`);
+    expect(codeOf(twice)).toBe('INVALID_REQUEST');
+    expect(twice.errors[0].message).toMatch(/^Command.outputFiles is selected inside itself/);
+    const viaFragment = await raw('{ files { files { ...F } } } fragment F on File { command { outputFiles { command { commandId } } } }');
+    expect(viaFragment.errors[0].message).toMatch(/^File.command is selected inside itself/);
+    // 2^30 spreads once expanded: the walk stops at its budget instead of following them all.
+    const chain = Array.from({ length: 30 }, (_, i) => `fragment F${i} on Query { files { total } ...F${i + 1} ...F${i + 1} }`).join(' ');
+    const exploding = await raw(`{ ...F0 } ${chain} fragment F30 on Query { presets { total } }`);
+    expect(codeOf(exploding)).toBe('INVALID_REQUEST');
+    expect(exploding.errors[0].message).toMatch(/too many fields once its fragments are spread/);
   });
 
   it('runChainedFfmpegCommands runs the steps in one directory', async () => {

@@ -5,6 +5,7 @@ import { processRequest } from 'graphql-upload-minimal';
 import { parseJson, readJsonText } from '../http/json-body.ts';
 import { invalidRequest } from '../platform/errors.ts';
 import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '../platform/text.ts';
+import { NoRepeatedFieldOnPath } from './no-repeated-field-rule.ts';
 
 const MAX_NESTING = 64;
 
@@ -93,7 +94,8 @@ export const useRequestGuards = (): Plugin => ({
       }
     });
   },
-  onValidate({ params, setResult }) {
+  onValidate({ params, addValidationRule, setResult }) {
+    addValidationRule(NoRepeatedFieldOnPath);
     return ({ result }) => {
       const errors = unstorableLiteral(params.documentAST) ? [clientError(UNSTORABLE_TEXT_MESSAGE)] : [...result];
       setResult(

@@ -150,6 +150,10 @@ describe('GraphQL commands', () => {
     const exploding = await raw(`{ ...F0 } ${chain} fragment F30 on Query { presets { total } }`);
     expect(codeOf(exploding)).toBe('INVALID_REQUEST');
     expect(exploding.errors[0].message).toMatch(/too many fields once its fragments are spread/);
+    // Aliases would multiply it as well: 30 are fine, 31 are not.
+    const aliased = (n: number) => raw(`{ ${Array.from({ length: n }, (_, i) => `a${i}: files(limit: 1) { total }`).join(' ')} }`);
+    expect((await aliased(30)).errors).toBeUndefined();
+    expect((await aliased(31)).errors[0].message).toBe('The query uses more than 30 aliases.');
   });
 
   it('runChainedFfmpegCommands runs the steps in one directory', async () => {

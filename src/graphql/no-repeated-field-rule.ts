@@ -17,9 +17,11 @@ import {
  * Depth alone would not bound it, since every turn is only two levels. Counted by schema coordinate
  * (`Type.field`), so `files { files }` (Query.files, then FilePage.files) is not a repeat. Fragments
  * are followed where they are spread, so a document that spreads them over and over is refused once
- * the walk has visited MAX_VISITS selections.
+ * the walk has visited MAX_VISITS selections. It also counts aliases (as spread), at most MAX_ALIASES.
  */
 const MAX_VISITS = 20_000;
+// Aliases are the other multiplier: without them a field asked for twice is merged into one answer.
+const MAX_ALIASES = 30;
 
 export const NoRepeatedFieldOnPath: ValidationRule = (context) => {
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -28,12 +30,16 @@ export const NoRepeatedFieldOnPath: ValidationRule = (context) => {
   }
   const schema = context.getSchema();
   let visits = 0;
+  let aliases = 0;
 
   function walk(selectionSet: SelectionSetNode, type: GraphQLNamedType | undefined, path: Set<string>, spreads: Set<string>): void {
     for (const selection of selectionSet.selections) {
       if (++visits === MAX_VISITS) context.reportError(new GraphQLError('The query selects too many fields once its fragments are spread.'));
       if (visits >= MAX_VISITS) return;
       if (selection.kind === Kind.FIELD) {
+        if (selection.alias && ++aliases === MAX_ALIASES + 1) {
+          context.reportError(new GraphQLError(`The query uses more than ${MAX_ALIASES} aliases.`, { nodes: selection }));
+        }
         if (!selection.selectionSet || !(isObjectType(type) || isInterfaceType(type))) continue;
         const field = type.getFields()[selection.name.value];
         if (!field) continue; // unknown fields are reported by graphql's own rules

@@ -5,7 +5,7 @@ import { processRequest } from 'graphql-upload-minimal';
 import { parseJson, readJsonText } from '../http/json-body.ts';
 import { invalidRequest } from '../platform/errors.ts';
 import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '../platform/text.ts';
-import { NoRepeatedFieldOnPath } from './no-repeated-field-rule.ts';
+import { SelectionLimits } from './selection-limits-rule.ts';
 
 const MAX_NESTING = 64;
 
@@ -95,7 +95,7 @@ export const useRequestGuards = (): Plugin => ({
     });
   },
   onValidate({ params, addValidationRule, setResult }) {
-    addValidationRule(NoRepeatedFieldOnPath);
+    addValidationRule(SelectionLimits);
     return ({ result }) => {
       const errors = unstorableLiteral(params.documentAST) ? [clientError(UNSTORABLE_TEXT_MESSAGE)] : [...result];
       setResult(

@@ -23,7 +23,7 @@ const MAX_VISITS = 20_000;
 // Aliases are the other multiplier: without them a field asked for twice is merged into one answer.
 const MAX_ALIASES = 30;
 
-export const NoRepeatedFieldOnPath: ValidationRule = (context) => {
+export const SelectionLimits: ValidationRule = (context) => {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of context.getDocument().definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);

@@ -6,11 +6,15 @@ import type { ConsumeRateLimit } from './rate-limiter.ts';
 import { verifyApiKey, type AuthenticatedAccount } from './accounts-service.ts';
 
 const LAST_USED_WRITE_MS = 60_000;
+const MAX_CACHED = 10_000;
 
 /** Verifies API keys with a short in-memory cache so a hot read path does not hash-and-query every time. */
 // Revocation takes effect within cacheMs.
 export function createAuthenticator(db: Db, log: Logger, cacheMs = 5_000) {
-  const cache = new Map<string, { result: AuthenticatedAccount | null; expires: number }>();
+  // Unknown keys are remembered apart from valid ones: anyone can send new unknown keys, and when
+  // they fill their map it is theirs that is cleared, never the callers' valid keys.
+  const valid = new Map<string, { result: AuthenticatedAccount; expires: number }>();
+  const unknown = new Map<string, number>();
   const lastWritten = new Map<string, number>();
 
   const touch = (keyId: string, now: number) => {
@@ -25,14 +29,18 @@ export function createAuthenticator(db: Db, log: Logger, cacheMs = 5_000) {
     if (!key) return null;
     const now = Date.now();
     const cacheKey = hashApiKey(key);
-    const hit = cache.get(cacheKey);
+    const hit = valid.get(cacheKey);
     let result: AuthenticatedAccount | null;
     if (hit && hit.expires > now && cacheMs > 0) {
       result = hit.result;
+    } else if ((unknown.get(cacheKey) ?? 0) > now && cacheMs > 0) {
+      result = null;
     } else {
       result = await verifyApiKey(db, key);
-      if (cache.size > 10_000) cache.clear();
-      cache.set(cacheKey, { result, expires: now + cacheMs });
+      const cache: Map<string, unknown> = result ? valid : unknown;
+      if (cache.size >= MAX_CACHED) cache.clear();
+      if (result) valid.set(cacheKey, { result, expires: now + cacheMs });
+      else unknown.set(cacheKey, now + cacheMs);
     }
     if (result) touch(result.keyId, now);
     return result;

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { parse } from 'graphql';
+import { getIntrospectionQuery, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './gql/index.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
@@ -154,6 +154,18 @@ describe('GraphQL commands', () => {
     const aliased = (n: number) => raw(`{ ${Array.from({ length: n }, (_, i) => `a${i}: files(limit: 1) { total }`).join(' ')} }`);
     expect((await aliased(30)).errors).toBeUndefined();
     expect((await aliased(31)).errors[0].message).toBe('The query uses more than 30 aliases.');
+    // One allowed turn, copied by aliases: every list counts as a full page, at most 50,000 objects.
+    const turn = 'commands(limit: 100) { commands { outputFiles { command { originalRequest } } } }';
+    expect((await raw(`{ ${turn} a1: ${turn} }`)).errors).toBeUndefined();
+    expect((await raw(`{ ${turn} a1: ${turn} a2: ${turn} }`)).errors[0].message).toMatch(/could hold more than 50000 objects/);
+    // Introspection: what GraphiQL asks works; aliases there, which its lists would multiply, do not.
+    expect((await raw(getIntrospectionQuery())).errors).toBeUndefined();
+    expect((await raw('{ __schema { t0: types { name } } }')).errors[0].message).toBe('Aliases are not allowed inside introspection.');
+    // Fragments spread in a chain: refused past 64 links, and thousands of links are no 500.
+    const links = (n: number) => `{ ...F0 } ${Array.from({ length: n }, (_, i) => `fragment F${i} on Query { ...F${i + 1} }`).join(' ')} fragment F${n} on Query { files { total } }`;
+    expect((await raw(links(60))).errors).toBeUndefined();
+    expect((await raw(links(100))).errors[0].message).toBe('Fragments spread more than 64 deep.');
+    expect(codeOf(await raw(links(6000)))).toBe('INVALID_REQUEST');
   });
 
   it('runChainedFfmpegCommands runs the steps in one directory', async () => {

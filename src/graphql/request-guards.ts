@@ -94,8 +94,17 @@ export const useRequestGuards = (): Plugin => ({
       }
     });
   },
-  onValidate({ params, addValidationRule, setResult }) {
+  onValidate({ params, addValidationRule, validateFn, setValidationFn, setResult }) {
     addValidationRule(SelectionLimits);
+    // graphql's own rules recurse along fragment spreads: thousands of them in a chain overflow the stack.
+    setValidationFn((...args) => {
+      try {
+        return validateFn(...args);
+      } catch (err) {
+        if (err instanceof RangeError) return [clientError('The query spreads its fragments too deeply.')];
+        throw err;
+      }
+    });
     return ({ result }) => {
       const errors = unstorableLiteral(params.documentAST) ? [clientError(UNSTORABLE_TEXT_MESSAGE)] : [...result];
       setResult(

@@ -2,26 +2,42 @@ import {
   getNamedType,
   GraphQLError,
   isInterfaceType,
+  isListType,
+  isNonNullType,
   isObjectType,
   Kind,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
   type FragmentDefinitionNode,
+  type GraphQLField,
   type GraphQLNamedType,
+  type GraphQLOutputType,
   type SelectionSetNode,
   type ValidationRule,
 } from 'graphql';
 
-/**
- * Refuses a selection that comes back to a field it is already inside (`File.command` within
- * `Command.outputFiles` within `File.command`). Such a cycle adds no data a client lacks, but each
- * turn multiplies the answer by a command's outputs (up to 50): ten turns would outgrow any memory.
- * Depth alone would not bound it, since every turn is only two levels. Counted by schema coordinate
- * (`Type.field`), so `files { files }` (Query.files, then FilePage.files) is not a repeat. Fragments
- * are followed where they are spread, so a document that spreads them over and over is refused once
- * the walk has visited MAX_VISITS selections. It also counts aliases (as spread), at most MAX_ALIASES.
+/*
+ * Limits on the size of an answer, checked before anything runs, per operation, with fragments
+ * followed where they are spread:
+ * - a selection may not come back to a field it is inside (`File.command` within `Command.outputFiles`
+ *   within `File.command`): it adds no data, yet each turn multiplies the answer by a command's outputs;
+ *   counted by schema coordinate, so `files { files }` (Query.files, then FilePage.files) is no repeat;
+ * - at most MAX_OBJECTS objects, counting every list as its largest page (MAX_LIST);
+ * - at most MAX_ALIASES aliases, and none inside introspection (whose lists the count above does not
+ *   cover; without aliases, a repeated field is merged into one answer);
+ * - fragments spread at most MAX_SPREAD_DEPTH deep and MAX_VISITS selections in all, so that the walk
+ *   itself stays cheap.
  */
-const MAX_VISITS = 20_000;
-// Aliases are the other multiplier: without them a field asked for twice is merged into one answer.
+const MAX_OBJECTS = 50_000;
+const MAX_LIST = 100;
 const MAX_ALIASES = 30;
+const MAX_SPREAD_DEPTH = 64;
+const MAX_VISITS = 20_000;
+
+function listFactor(type: GraphQLOutputType): number {
+  const inner = isNonNullType(type) ? type.ofType : type;
+  return isListType(inner) ? MAX_LIST : 1;
+}
 
 export const SelectionLimits: ValidationRule = (context) => {
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -31,41 +47,62 @@ export const SelectionLimits: ValidationRule = (context) => {
   const schema = context.getSchema();
   let visits = 0;
   let aliases = 0;
+  let objects = 0;
+  let refused = false;
+  const refuse = (message: string) => {
+    if (!refused) context.reportError(new GraphQLError(message));
+    refused = true;
+  };
+  const fieldOf = (type: GraphQLNamedType, name: string): GraphQLField<unknown, unknown> | undefined => {
+    if (name === SchemaMetaFieldDef.name && type === schema.getQueryType()) return SchemaMetaFieldDef;
+    if (name === TypeMetaFieldDef.name && type === schema.getQueryType()) return TypeMetaFieldDef;
+    return isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
+  };
+  const path = new Set<string>();
+  const spreads = new Set<string>();
 
-  function walk(selectionSet: SelectionSetNode, type: GraphQLNamedType | undefined, path: Set<string>, spreads: Set<string>): void {
+  function walk(selectionSet: SelectionSetNode, type: GraphQLNamedType | undefined, count: number): void {
     for (const selection of selectionSet.selections) {
-      if (++visits === MAX_VISITS) context.reportError(new GraphQLError('The query selects too many fields once its fragments are spread.'));
-      if (visits >= MAX_VISITS) return;
+      if (refused) return;
+      if (++visits > MAX_VISITS) return refuse('The query selects too many fields once its fragments are spread.');
       if (selection.kind === Kind.FIELD) {
-        if (selection.alias && ++aliases === MAX_ALIASES + 1) {
-          context.reportError(new GraphQLError(`The query uses more than ${MAX_ALIASES} aliases.`, { nodes: selection }));
+        const introspection = type?.name.startsWith('__') || selection.name.value.startsWith('__');
+        if (selection.alias && introspection) return refuse('Aliases are not allowed inside introspection.');
+        if (selection.alias && ++aliases > MAX_ALIASES) return refuse(`The query uses more than ${MAX_ALIASES} aliases.`);
+        const field = type && selection.selectionSet ? fieldOf(type, selection.name.value) : undefined;
+        if (!field || !selection.selectionSet) continue; // leaves, and unknown fields (graphql's own rules report them)
+        const coordinate = `${type!.name}.${field.name}`;
+        if (!introspection && path.has(coordinate)) {
+          return refuse(`${coordinate} is selected inside itself: query it once per path.`);
         }
-        if (!selection.selectionSet || !(isObjectType(type) || isInterfaceType(type))) continue;
-        const field = type.getFields()[selection.name.value];
-        if (!field) continue; // unknown fields are reported by graphql's own rules
-        const coordinate = `${type.name}.${field.name}`;
-        if (path.has(coordinate)) {
-          context.reportError(new GraphQLError(`${coordinate} is selected inside itself: query it once per path.`, { nodes: selection }));
-          continue;
+        const here = introspection ? count : count * listFactor(field.type);
+        if (!introspection && (objects += here) > MAX_OBJECTS) {
+          return refuse(`The answer could hold more than ${MAX_OBJECTS} objects (every list counted as ${MAX_LIST}).`);
         }
-        walk(selection.selectionSet, getNamedType(field.type), new Set([...path, coordinate]), spreads);
+        path.add(coordinate);
+        walk(selection.selectionSet, getNamedType(field.type), here);
+        path.delete(coordinate);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
-        walk(selection.selectionSet, condition ?? undefined, path, spreads);
+        walk(selection.selectionSet, condition ?? undefined, count);
       } else {
         const name = selection.name.value;
         const fragment = fragments.get(name);
         // A fragment that spreads itself is graphql's own error (NoFragmentCycles); do not loop on it.
         if (!fragment || spreads.has(name)) continue;
-        walk(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) ?? undefined, path, new Set([...spreads, name]));
+        if (spreads.size >= MAX_SPREAD_DEPTH) return refuse(`Fragments spread more than ${MAX_SPREAD_DEPTH} deep.`);
+        spreads.add(name);
+        walk(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) ?? undefined, count);
+        spreads.delete(name);
       }
     }
   }
 
   return {
     OperationDefinition(operation) {
-      const root = schema.getRootType(operation.operation);
-      walk(operation.selectionSet, root ?? undefined, new Set(), new Set());
+      visits = aliases = objects = 0;
+      refused = false;
+      walk(operation.selectionSet, schema.getRootType(operation.operation) ?? undefined, 1);
     },
   };
 };

@@ -161,6 +161,10 @@ describe('GraphQL commands', () => {
     // Introspection: what GraphiQL asks works; aliases there, which its lists would multiply, do not.
     expect((await raw(getIntrospectionQuery())).errors).toBeUndefined();
     expect((await raw('{ __schema { t0: types { name } } }')).errors[0].message).toBe('Aliases are not allowed inside introspection.');
+    expect((await raw('{ kind: __typename a: __type(name: "File") { name } files { t: __typename } }')).errors).toBeUndefined();
+    // Colocated fragments asking for the same fields are one answer, counted once.
+    const colocated = Array.from({ length: 3 }, (_, i) => `fragment C${i} on Command { outputFiles { fileId command { status } } }`).join(' ');
+    expect((await raw(`{ commands { commands { ...C0 ...C1 ...C2 } } } ${colocated}`)).errors).toBeUndefined();
     // Fragments spread in a chain: refused past 64 links, and thousands of links are no 500.
     const links = (n: number) => `{ ...F0 } ${Array.from({ length: n }, (_, i) => `fragment F${i} on Query { ...F${i + 1} }`).join(' ')} fragment F${n} on Query { files { total } }`;
     expect((await raw(links(60))).errors).toBeUndefined();

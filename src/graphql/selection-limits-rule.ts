@@ -24,7 +24,7 @@ import {
  *   counted by schema coordinate, so `files { files }` (Query.files, then FilePage.files) is no repeat;
  * - at most MAX_OBJECTS objects, counting every list as its largest page (MAX_LIST);
  * - at most MAX_ALIASES aliases, and none inside introspection (whose lists the count above does not
- *   cover; without aliases, a repeated field is merged into one answer);
+ *   cover; without aliases, a repeated field is merged into one answer, and counted once);
  * - fragments spread at most MAX_SPREAD_DEPTH deep and MAX_VISITS selections in all, so that the walk
  *   itself stays cheap.
  */
@@ -60,27 +60,40 @@ export const SelectionLimits: ValidationRule = (context) => {
   };
   const path = new Set<string>();
   const spreads = new Set<string>();
+  const answerPath: string[] = [];
+  const counted = new Set<string>();
 
   function walk(selectionSet: SelectionSetNode, type: GraphQLNamedType | undefined, count: number): void {
     for (const selection of selectionSet.selections) {
       if (refused) return;
       if (++visits > MAX_VISITS) return refuse('The query selects too many fields once its fragments are spread.');
       if (selection.kind === Kind.FIELD) {
-        const introspection = type?.name.startsWith('__') || selection.name.value.startsWith('__');
-        if (selection.alias && introspection) return refuse('Aliases are not allowed inside introspection.');
+        const name = selection.name.value;
+        // Inside __schema, or in a type of its own: the lists of introspection, which MAX_OBJECTS does not count.
+        const introspection = type?.name.startsWith('__') || name.startsWith('__');
+        if (selection.alias && (type?.name.startsWith('__') || name === SchemaMetaFieldDef.name)) {
+          return refuse('Aliases are not allowed inside introspection.');
+        }
         if (selection.alias && ++aliases > MAX_ALIASES) return refuse(`The query uses more than ${MAX_ALIASES} aliases.`);
-        const field = type && selection.selectionSet ? fieldOf(type, selection.name.value) : undefined;
+        const field = type && selection.selectionSet ? fieldOf(type, name) : undefined;
         if (!field || !selection.selectionSet) continue; // leaves, and unknown fields (graphql's own rules report them)
         const coordinate = `${type!.name}.${field.name}`;
         if (!introspection && path.has(coordinate)) {
           return refuse(`${coordinate} is selected inside itself: query it once per path.`);
         }
         const here = introspection ? count : count * listFactor(field.type);
-        if (!introspection && (objects += here) > MAX_OBJECTS) {
-          return refuse(`The answer could hold more than ${MAX_OBJECTS} objects (every list counted as ${MAX_LIST}).`);
+        // The same response key under the same parent is merged into one answer (colocated fragments): counted once.
+        const answerKey = `${answerPath.at(-1) ?? ''}.${selection.alias?.value ?? name}`;
+        if (!introspection && !counted.has(answerKey)) {
+          counted.add(answerKey);
+          if ((objects += here) > MAX_OBJECTS) {
+            return refuse(`The answer could hold more than ${MAX_OBJECTS} objects (every list counted as ${MAX_LIST}).`);
+          }
         }
         path.add(coordinate);
+        answerPath.push(answerKey);
         walk(selection.selectionSet, getNamedType(field.type), here);
+        answerPath.pop();
         path.delete(coordinate);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
@@ -102,6 +115,7 @@ export const SelectionLimits: ValidationRule = (context) => {
     OperationDefinition(operation) {
       visits = aliases = objects = 0;
       refused = false;
+      counted.clear();
       walk(operation.selectionSet, schema.getRootType(operation.operation) ?? undefined, 1);
     },
   };

@@ -100,6 +100,9 @@ describe('GraphQL files', () => {
     const preset = (name: string) => ({ i: { name, inputFileKeys: ['in_a'], outputFileDefinitions: { out_x: 'x.mp4' }, ffmpegCommand: '-i {{in_a}} -c copy {{out_x}}' } });
     await expect(ws(createPreset, preset('a\u0000b'))).rejects.toThrow(/INVALID_REQUEST/);
     await expect(ws(createPreset, preset('a\ud800b'))).rejects.toThrow(/INVALID_REQUEST/);
+    // In a literal rather than a variable: refused by the validate step both transports share.
+    const literal = 'mutation { createPreset(input: { name: "a\\u0000b", inputFileKeys: ["in_a"], outputFileDefinitions: { out_x: "x.mp4" }, ffmpegCommand: "-i {{in_a}} -c copy {{out_x}}" }) { presetId } }';
+    await expect(ws(literal, {})).rejects.toThrow(/INVALID_REQUEST/);
     await expect(ws(`{ files(limit: ${'['.repeat(100)}${']'.repeat(100)}) { total } }`, {})).rejects.toThrow(/nests deeper than 64/);
     await expect(ws('{ files { total } }', {}, `ffsk_${'0'.repeat(64)}`)).rejects.toThrow(/UNAUTHORIZED/);
     const presets = await t.app.deps.db.preset.count();

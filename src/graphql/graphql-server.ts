@@ -9,8 +9,7 @@ import type { Deps } from '../platform/context.ts';
 import type { GraphQLContext } from './builder.ts';
 import { createErrorMasker } from './error-mask.ts';
 import { renderGraphiqlPage, useGraphiqlPolicy } from './graphiql-page.ts';
-import { clientError, paramsProblem, unstorableLiteral, useRequestGuards } from './request-guards.ts';
-import { UNSTORABLE_TEXT_MESSAGE } from '../platform/text.ts';
+import { paramsProblem, useRequestGuards } from './request-guards.ts';
 import { schema } from './schema.ts';
 
 export interface ServerContext {
@@ -63,8 +62,9 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
         execute: (args: any) => args.rootValue.execute(args),
         subscribe: (args: any) => args.rootValue.subscribe(args),
         onSubscribe: async (ctx, _id, params) => {
-          // The same guards as over HTTP (yoga's onParams does not run for this transport). Errors
-          // end this operation only, not the whole socket with its other subscriptions.
+          // The same guards as over HTTP: yoga's onParams does not run for this transport (its
+          // validate below runs the onValidate ones). Errors end this operation only, not the whole
+          // socket with its other subscriptions.
           const problem = paramsProblem(params);
           if (problem) return [problem];
           const { schema: enveloped, execute, subscribe, parse, validate } = yoga.getEnveloped({
@@ -78,7 +78,6 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
           } catch (err) {
             return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
           }
-          if (unstorableLiteral(document)) return [clientError(UNSTORABLE_TEXT_MESSAGE)];
           const apiKey = readKey(ctx.connectionParams) ?? readHeader(ctx.extra.request, 'x-api-key');
           let contextValue: GraphQLContext;
           try {

@@ -31,7 +31,7 @@ export async function readGraphQLBody(req: IncomingMessage, res: ServerResponse,
   throw invalidRequest('Content-Type must be application/json or multipart/form-data.');
 }
 
-export const clientError = (message: string) =>
+const clientError = (message: string) =>
   new GraphQLError(message, { extensions: { code: 'INVALID_REQUEST', http: { status: 400 } } });
 
 /**
@@ -66,7 +66,7 @@ export function paramsProblem(params: unknown): GraphQLError | undefined {
   return undefined;
 }
 
-export function unstorableLiteral(document: DocumentNode): boolean {
+function unstorableLiteral(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     [Kind.STRING](node) {

@@ -38,7 +38,7 @@ export function createAuthenticator(db: Db, log: Logger, cacheMs = 5_000) {
     } else {
       result = await verifyApiKey(db, key);
       const cache: Map<string, unknown> = result ? valid : unknown;
-      if (cache.size >= MAX_CACHED) cache.clear();
+      if (cache.size >= MAX_CACHED && !cache.has(cacheKey)) cache.clear();
       if (result) valid.set(cacheKey, { result, expires: now + cacheMs });
       else unknown.set(cacheKey, now + cacheMs);
     }

@@ -26,7 +26,7 @@ interface Hit {
   body: any;
   commandId: string | undefined;
 }
-type Answer = number | 'hang';
+type Answer = number | 'hang' | 'big-body' | 'stalled-body';
 
 /** A webhook endpoint on the fixture server: records every request; `answer` picks the status (or never answers). */
 function endpoint(pathname: string, answer: (hit: Hit, n: number) => Answer = () => 200) {
@@ -45,6 +45,13 @@ function endpoint(pathname: string, answer: (hit: Hit, n: number) => Answer = ()
     hits.push(hit);
     const status = answer(hit, hits.length);
     if (status === 'hang') return; // never answers; the socket closes when the caller gives up
+    if (status === 'big-body' || status === 'stalled-body') {
+      // 200 at once, then a chunked body: 100 KB (over the 64 KiB the caller reads), or 1 KB and no end.
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      for (let i = 0; i < (status === 'big-body' ? 10 : 1); i++) res.write(Buffer.alloc(status === 'big-body' ? 10_000 : 1_000, 0x61));
+      if (status === 'big-body') res.end();
+      return;
+    }
     res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
   });
   return { url: `${receiver.url}${pathname}`, hits, of: (commandId: string) => hits.filter((h) => h.commandId === commandId) };
@@ -299,6 +306,24 @@ describe.concurrent('webhook delivery', () => {
     await until('their rows', async () => (await deliveries(id)).length >= 3);
     expect(await a.get()).toMatchObject({ is_active: true, consecutive_failures: 1, disabled_at: null });
   });
+
+  it('a receiver whose answer body is too big or never ends does not take the service down', async ({ expect }) => {
+    for (const kind of ['big-body', 'stalled-body'] as const) {
+      const a = await account(kind);
+      const hook = endpoint(`/${kind}`, () => kind);
+      expect((await a.put({ url: hook.url })).status).toBe(200);
+      const id = await run(a);
+      const [row] = await until(`the ${kind} delivery row`, async () => {
+        const r = await deliveries(id);
+        return r.length ? r : null;
+      });
+      // The status decides; the body is not read.
+      expect(row).toMatchObject({ attempt: 1, ok: true, httpStatus: 200, error: null });
+    }
+    // Past the 10 s timeout a stalled body would have fired; the service is still here.
+    await sleep(11_000);
+    expect((await t.json('/healthz')).status).toBe(200);
+  }, 60_000);
 
   it('a receiver that never answers is a failure after the 10 s timeout; the retry then succeeds', async ({ expect }) => {
     const a = await account('timeout');

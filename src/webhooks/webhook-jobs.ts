@@ -47,7 +47,9 @@ async function deliver(deps: Deps, { commandId }: DeliveryPayload, job: Job<unkn
   try {
     const response = await request(target, { allow: deps.allow, method: 'POST', headers, body, totalTimeoutMs: TIMEOUT_MS, firstByteTimeoutMs: TIMEOUT_MS, maxRedirects: 0, maxBytes: 64 * 1024 });
     httpStatus = response.status;
-    response.body.resume();
+    // The answer's body says nothing we use. Drained instead, a body over maxBytes or one that stalls
+    // past the timeout would fail as an 'error' event nobody listens to, which ends the process.
+    response.body.destroy();
     if (httpStatus < 200 || httpStatus > 299) error = `HTTP ${httpStatus}`;
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);

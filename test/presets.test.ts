@@ -176,6 +176,16 @@ describe('preset validation', () => {
     ['a blank name', { ...thumbPreset, name: '   ' }, /name/],
     ['duplicate input keys', { ...thumbPreset, input_file_keys: ['in_video', 'in_video'] }, /unique|in_video/],
     ['more than 10 metadata keys', { ...thumbPreset, metadata: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, i])) }, /metadata/],
+    // The size limits of a direct command hold for presets too (checked where every command is).
+    [
+      'more than 50 input keys',
+      (() => {
+        const keys = Array.from({ length: 60 }, (_, i) => `in_${i}`);
+        return { ...thumbPreset, input_file_keys: keys, ffmpeg_command: `${keys.map((k) => `-i {{${k}}}`).join(' ')} -frames:v 1 {{out_thumb}}` };
+      })(),
+      /at most 50 entries/,
+    ],
+    ['a command over 64 KiB', { ...thumbPreset, ffmpeg_command: `-i {{in_video}} ${'-an '.repeat(17_000)}-frames:v 1 {{out_thumb}}` }, /at most 65536 characters/],
   ];
   for (const [what, body, pattern] of cases) {
     it(`422 for ${what}`, async () => {

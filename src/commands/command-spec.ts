@@ -4,17 +4,22 @@ import { z } from 'zod';
 // request may contain (aliases, placeholders, names, limits) is checked by command-validation (422).
 /** Command and preset metadata: string, number or boolean values (at most 10 keys, checked later). */
 export const metadataSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
-const MAX_FILES = 50;
+// Size limits of a command, also checked by validateCommandSpec for what does not come through these
+// schemas (presets, stored before or sent without them).
+export const MAX_FILES = 50;
+export const MAX_KEY_LENGTH = 100;
+export const MAX_VALUE_LENGTH = 8192;
+export const MAX_COMMAND_LENGTH = 64 * 1024;
 const fileMap = z
-  .record(z.string().max(100), z.string().max(8192))
+  .record(z.string().max(MAX_KEY_LENGTH), z.string().max(MAX_VALUE_LENGTH))
   .refine((files) => Object.keys(files).length <= MAX_FILES, `at most ${MAX_FILES} entries`);
-export const commandText = z.string().max(64 * 1024);
+export const commandText = z.string().max(MAX_COMMAND_LENGTH);
 
 export const commandFields = {
   input_files: fileMap.describe('in_<name>: an http(s) URL, a storage_url of this service, or a file_id'),
   output_files: fileMap.describe('out_<name>: a bare output file name with an extension'),
   metadata: metadataSchema.nullish().describe('At most 10 keys; string, number or boolean values'),
-  webhook_url: z.string().max(8192).nullish().describe('POSTed when the command ends; else the account webhook'),
+  webhook_url: z.string().max(MAX_VALUE_LENGTH).nullish().describe('POSTed when the command ends; else the account webhook'),
   max_command_run_seconds: z.number().int().nullish().describe('Wall-clock limit (default 300)'),
 };
 

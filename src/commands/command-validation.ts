@@ -4,7 +4,7 @@ import { checkUrl } from '../platform/outbound/index.ts';
 import { checkArguments } from './argument-policy.ts';
 import { splitCommandLine } from './command-line.ts';
 import { resolveInput } from './command-inputs.ts';
-import type { CommandSpec } from './command-spec.ts';
+import { MAX_COMMAND_LENGTH, MAX_FILES, MAX_KEY_LENGTH, MAX_VALUE_LENGTH, type CommandSpec } from './command-spec.ts';
 import { checkPlaceholders, INPUT_KEY, isValidOutputFilename, OUTPUT_KEY } from './placeholders.ts';
 
 type Loc = (string | number)[];
@@ -34,6 +34,21 @@ export async function validateCommandSpec(
   if (spec.commands.length < 1 || spec.commands.length > MAX_COMMANDS) {
     problems.push(detail(commandsLoc, `must hold 1 to ${MAX_COMMANDS} commands`));
   }
+  spec.commands.forEach((command, i) => {
+    const at = spec.type === 'CHAINED_COMMAND' ? [...commandsLoc, i] : commandsLoc;
+    if (command.length > MAX_COMMAND_LENGTH) problems.push(detail(at, `at most ${MAX_COMMAND_LENGTH} characters`));
+  });
+  for (const [field, files] of [['input_files', spec.inputFiles], ['output_files', spec.outputFiles]] as const) {
+    const entries = Object.entries(files);
+    if (entries.length > MAX_FILES) problems.push(detail([...loc, field], `at most ${MAX_FILES} entries`));
+    for (const [key, value] of entries) {
+      if (key.length > MAX_KEY_LENGTH || value.length > MAX_VALUE_LENGTH) {
+        problems.push(detail([...loc, field, key.slice(0, MAX_KEY_LENGTH)], `keys of at most ${MAX_KEY_LENGTH} and values of at most ${MAX_VALUE_LENGTH} characters`));
+      }
+    }
+  }
+  if ((spec.webhookUrl?.length ?? 0) > MAX_VALUE_LENGTH) problems.push(detail([...loc, 'webhook_url'], `at most ${MAX_VALUE_LENGTH} characters`));
+  if (problems.length) fail(problems); // before the checks below walk what may be huge
   for (const key of Object.keys(spec.inputFiles)) {
     if (!INPUT_KEY.test(key)) problems.push(detail([...loc, 'input_files', key], 'input keys are in_ followed by letters, digits or _'));
   }

@@ -45,14 +45,14 @@ function rawPathProblem(value: string): string | undefined {
 const HLS_APPEND_LIST = 'hls_flags append_list (reading an existing playlist) is not allowed';
 const NAMED_FLAGS = /^[+-]?[a-z_]+(?:[+-][a-z_]+)*$/;
 
-/** A problem with the hls muxer's flags, given as -hls_flags (option) or inside a dictionary value. */
+/**
+ * A problem with the hls muxer's flags, given as -hls_flags (option) or inside a dictionary value.
+ * append_list by name is pathProblem's refusal, which every such value meets first.
+ */
 export function hlsFlagsProblem(value: string, option?: string): string | undefined {
   const flags = option === 'hls_flags' ? [value] : [...asFfmpegReadsIt(value).matchAll(/(?:^|[^A-Za-z0-9_])hls_flags=([^:,|;]*)/g)].map((m) => m[1]!);
-  for (const text of flags) {
-    if (!NAMED_FLAGS.test(asFfmpegReadsIt(text))) return 'hls_flags must name its flags (single_file+temp_file, …), not give them as numbers';
-    if (text.includes('append_list')) return HLS_APPEND_LIST;
-  }
-  return undefined;
+  const numeric = flags.some((text) => !NAMED_FLAGS.test(asFfmpegReadsIt(text)));
+  return numeric ? 'hls_flags must name its flags (single_file+temp_file, …), not give them as numbers' : undefined;
 }
 
 export const schemeProblem = (value: string, allowed: string[] = []) => {

@@ -29,8 +29,10 @@ export interface PresignOptions {
 export interface StorageDriver {
   readonly kind: 'local' | 's3';
   /**
-   * Streams body into key. On ANY error (source stream error, limit exceeded, abort) nothing is
-   * left at key, and the error is rethrown unchanged. Resolves with the byte count.
+   * Streams body into key. On ANY error (source stream error, limit exceeded, abort) none of body's
+   * bytes are left at key, and the error is rethrown unchanged. Resolves with the byte count. A
+   * failed put never removes what another put already stored at key: an ingest retried while the
+   * first attempt still ran would otherwise lose the retry's finished object.
    */
   put(key: string, body: Readable, opts?: PutOptions): Promise<{ size: number }>;
   /**

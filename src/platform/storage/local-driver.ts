@@ -110,8 +110,9 @@ export function createLocalDriver(rootDir: string): StorageDriver {
         return { size: counter.bytes };
       } catch (err) {
         body.destroy();
-        // Cleanup is best effort: the caller needs the original error, not a cleanup failure.
-        await Promise.allSettled([tmp ? rm(tmp, { force: true }) : undefined, removeFile(target)]);
+        // Cleanup is best effort: the caller needs the original error, not a cleanup failure. Only
+        // the temp file is ours: the rename is the last step, so target is another put's.
+        if (tmp) await rm(tmp, { force: true }).catch(() => undefined);
         await pruneEmptyParents(path.dirname(target));
         throw err;
       }

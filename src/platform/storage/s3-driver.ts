@@ -128,7 +128,9 @@ export function createS3Driver(cfg: S3DriverConfig): StorageDriver {
       } catch (err) {
         counter.destroy();
         const sourceError = await source;
-        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => {});
+        // Nothing to delete: a failed PutObject stores nothing and a failed multipart upload is
+        // aborted. An object at key is another put's (a retried ingest), or, after a commit whose
+        // answer was lost, an orphan the maintenance sweep removes.
         // A source that failed on its own (limit exceeded, client gone) is the real cause; an abort
         // or premature close of the source is only the knock-on of the store side failing.
         throw sourceError !== undefined && !isKnockOn(sourceError) ? sourceError : err;

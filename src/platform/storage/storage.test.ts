@@ -287,6 +287,21 @@ describe.each(kinds)('$kind storage driver', ({ kind, setup }) => {
     expect(await listEverything()).toEqual(before);
   });
 
+  it.each([
+    ['early (single request)', 100 * 1024],
+    ['midway (multipart)', 12 * MiB],
+  ])('a failed put leaves the object another put stored at the same key: %s', async (_label, failAfter) => {
+    const k = key('retried.bin');
+    const stored = Buffer.from('the finished attempt');
+    await driver.put(k, streamOf(stored));
+    const before = await listEverything();
+    const failure = new Error('the older attempt broke');
+    await expect(driver.put(k, generated(20 * MiB, failAfter, failure))).rejects.toBe(failure);
+    expect((await readAll(await driver.getStream(k))).equals(stored)).toBe(true);
+    expect(await listEverything()).toEqual(before);
+    await driver.delete(k);
+  });
+
   it('refuses unsafe keys before touching the backend', async () => {
     await expect(driver.put('../x', streamOf(Buffer.from('x')))).rejects.toThrow(/Unsafe storage key/);
     await expect(driver.stat('a/../b')).rejects.toThrow(/Unsafe storage key/);

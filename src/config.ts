@@ -46,6 +46,7 @@ const envSchema = z.object({
   HTTP_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  HTTP_IDLE_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(120),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(6000),
   // MiB a stream carries between the scavenges the service asks V8 for (platform/scavenge-pacer.ts); 0: never.
   STREAM_SCAVENGE_MIB: z.coerce.number().min(0).max(1024).default(DEFAULT_PACE_BYTES / 1024 ** 2),
@@ -78,6 +79,8 @@ export interface Config {
   dbPoolSize: number;
   rateLimitPerMinute: number;
   shutdownGraceMs: number;
+  /** A connection that moves no byte either way for this long is closed (a stalled upload, say). */
+  httpIdleTimeoutMs: number;
   /** Bytes streamed between the scavenges asked for; 0 turns that off. */
   streamScavengeBytes: number;
   logLevel: Env['LOG_LEVEL'];
@@ -135,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolSize: e.DB_POOL_SIZE,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+    httpIdleTimeoutMs: e.HTTP_IDLE_TIMEOUT_SECONDS * 1000,
     streamScavengeBytes: Math.round(e.STREAM_SCAVENGE_MIB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,
   };

@@ -63,6 +63,18 @@ describe('requests refused after the file arrived', () => {
     expect(status).toBe(400);
   });
 
+  it('a form field longer than 64 KiB before the file is refused at once and stores nothing', async () => {
+    const rowsBefore = await t.app.deps.db.file.count();
+    const form = new FormData();
+    form.append('note', 'n'.repeat(70_000));
+    // Larger than one chunk of the body, so the part is still open when the field is refused.
+    form.append('file', new Blob([Buffer.alloc(1024 * 1024, 0x61)]), 'a.txt');
+    const { status, body } = await t.json('/api/v1/files/upload', { method: 'POST', body: form, signal: AbortSignal.timeout(5_000) });
+    expect(status).toBe(400);
+    expect(body.error).toBe('INVALID_REQUEST');
+    expect(await t.app.deps.db.file.count()).toBe(rowsBefore);
+  });
+
   it('deleting a file while it is still PROCESSING ends it FAILED (DELETED), so pollers stop', async () => {
     origin.route('/hangs.mp4', () => undefined); // never answers
     const { body } = await t.json('/api/v1/files/store-file', {

@@ -475,6 +475,7 @@ add('files: upload', [
   { name: 'file under the wrong field name', run: mp(UPLOAD, multipart(BOUNDARY, [filePart('upload', 'hi')])), status: 422, code: 'VALIDATION_ERROR' },
   { name: 'file sent as a text field', run: mp(UPLOAD, multipart(BOUNDARY, [fieldPart('file', 'hi')])), status: 422, code: 'VALIDATION_ERROR' },
   { name: 'a text field longer than 64 KiB and no file', run: mp(UPLOAD, multipart(BOUNDARY, [fieldPart('note', 'n'.repeat(70_000))])), status: 400, code: 'INVALID_REQUEST' },
+  { name: 'a text field longer than 64 KiB, then a file', run: mp(UPLOAD, multipart(BOUNDARY, [fieldPart('note', 'n'.repeat(70_000)), filePart('file', 'f'.repeat(1024 * 1024))])), status: 400, code: 'INVALID_REQUEST' },
   { name: 'a file over the upload limit', run: () => send({ method: 'POST', path: UPLOAD(), body: form([['file', tooBig(), 'big.bin']]) }), status: 413, code: 'PAYLOAD_TOO_LARGE' },
   {
     name: 'a file over the upload limit with a hostile file name',

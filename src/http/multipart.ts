@@ -65,7 +65,9 @@ export function readMultipart<T>(
       tap?.(Buffer.from(`field ${JSON.stringify(name)}=${JSON.stringify(value)}\n`));
     });
     parser.on('file', (name, stream, info) => {
-      if (name !== fileField || pending) {
+      // After a refusal the parser may still emit a part from the chunk it was parsing; fed no more
+      // bytes, that part would never end, and an upload started on it would wait forever.
+      if (settled || name !== fileField || pending) {
         stream.resume();
         return;
       }

@@ -79,6 +79,10 @@ export function createHttpServer(deps: Deps, authorize: Authorize, version: stri
       sendError(res, fromClientHttpError(err), requestId, deps.log);
     }
   });
+  // Node's default ends any request not received within 5 minutes: a 5 GB upload needs 17 MB/s to
+  // beat that. Uploads may take as long as they keep moving; a stalled connection is closed instead.
+  server.requestTimeout = 0;
+  server.timeout = deps.config.httpIdleTimeoutMs;
   // Requests Node refuses before the app sees them (bad framing, oversized headers) still get the
   // documented error body.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {

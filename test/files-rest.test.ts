@@ -212,6 +212,20 @@ describe('reading, downloading and deleting files', () => {
     expect(await t.app.deps.storage.stat(`${(await accountOf(fileId))}/${fileId}/movie.mp4`)).toBeNull();
   });
 
+  it('an id in upper case names the same file: DELETE with it removes that file and its bytes', async () => {
+    const { body } = await upload(media.mp4, 'upper.mp4');
+    const id: string = body.file_id;
+    const file = await t.waitForFile(id); // also caches it under its own spelling
+    const upper = id.toUpperCase();
+    expect((await t.json(`/api/v1/files/${upper}`)).body).toMatchObject({ file_id: id, is_deleted: false });
+    const deleted = await t.json(`/api/v1/files/${upper}`, { method: 'DELETE' });
+    expect(deleted).toMatchObject({ status: 200, body: { deleted: true, file_id: id } });
+    expect((await t.json(`/api/v1/files/${id}`)).body).toMatchObject({ is_deleted: true, storage_url: null });
+    expect((await fetch(file.storage_url)).status).toBe(404);
+    expect(await t.app.deps.storage.stat(`${await accountOf(id)}/${id}/upper.mp4`)).toBeNull();
+    expect((await t.json(`/api/v1/files/${id}`, { method: 'DELETE' })).status).toBe(404);
+  });
+
   it('unknown and malformed ids are 404; missing and revoked keys are 401', async () => {
     expect((await t.json('/api/v1/files/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await t.json('/api/v1/files/not-a-uuid')).body.error).toBe('NOT_FOUND');

@@ -70,7 +70,7 @@ export async function listCommands(ctx: ServiceContext, input: { limit: number; 
 export async function waitForCommand(ctx: ServiceContext, commandId: string, waitSeconds: number): Promise<CommandWithOutputs> {
   let command = await getCommand(ctx, commandId);
   if (waitSeconds <= 0 || TERMINAL_COMMAND_STATUSES.has(command.status)) return command;
-  const events = ctx.events.subscribe('command', commandId);
+  const events = ctx.events.subscribe('command', command.id);
   const timer = setTimeout(() => void events.return?.(), waitSeconds * 1000);
   try {
     command = await getCommand(ctx, commandId); // a change between the first read and subscribing
@@ -97,6 +97,6 @@ export async function deleteCommandFiles(ctx: ServiceContext, commandId: string)
   // no process may keep showing them as live.
   await Promise.all(live.map((f) => publishFileStatus(ctx, f.id)));
   await Promise.all(live.map((f) => ctx.storage.deletePrefix(`${f.accountId}/${f.id}/`)));
-  await publishCommandStatus(ctx, commandId, command.status);
+  await publishCommandStatus(ctx, command.id, command.status);
   return { deleted: true, filesDeleted: claimed.count };
 }

@@ -10,8 +10,8 @@ const RECHECK_MS = 5_000;
  * the live percent (the database keeps it only coarsely), so they are applied without a read.
  */
 export async function* watchCommandStatus(ctx: ServiceContext, commandId: string): AsyncGenerator<CommandWithOutputs> {
-  await getCommand(ctx, commandId); // NOT_FOUND before subscribing
-  const events = ctx.events.subscribe('command', commandId);
+  const { id } = await getCommand(ctx, commandId); // NOT_FOUND before subscribing
+  const events = ctx.events.subscribe('command', id);
   try {
     let command = await getCommand(ctx, commandId);
     yield command;

@@ -10,7 +10,7 @@ const RECHECK_MS = 5_000;
 export async function* watchFileStatus(ctx: ServiceContext, fileId: string): AsyncGenerator<File> {
   let file = await getFile(ctx, fileId); // NOT_FOUND before subscribing to anything
   // Subscribe before re-reading so that no change between the read and the subscription is lost.
-  const events = ctx.events.subscribe('file', fileId);
+  const events = ctx.events.subscribe('file', file.id);
   try {
     file = await getFile(ctx, fileId);
     yield file;

@@ -72,8 +72,10 @@ export async function uploadFile(
 
 export async function getFile(ctx: ServiceContext, fileId: string): Promise<File> {
   if (!isUuid(fileId)) throw notFound('File');
-  const file = await ctx.fileCache.get(ctx.accountId, fileId, () =>
-    ctx.db.file.findFirst({ where: { id: fileId, accountId: ctx.accountId } }),
+  // Postgres matches a UUID in any case; the cache, events and storage keys know only lower case.
+  const id = fileId.toLowerCase();
+  const file = await ctx.fileCache.get(ctx.accountId, id, () =>
+    ctx.db.file.findFirst({ where: { id, accountId: ctx.accountId } }),
   );
   if (!file) throw notFound('File');
   return file;
@@ -96,10 +98,10 @@ export async function listFiles(ctx: ServiceContext, input: { limit: number; off
 export async function deleteFile(ctx: ServiceContext, fileId: string): Promise<{ deleted: true; fileId: string }> {
   const file = await getFile(ctx, fileId);
   if (file.isDeleted) throw notFound('File');
-  await ctx.storage.deletePrefix(`${ctx.accountId}/${fileId}/`);
+  await ctx.storage.deletePrefix(`${ctx.accountId}/${file.id}/`);
   const processing = file.status === 'PROCESSING';
   const claimed = await ctx.db.file.updateMany({
-    where: { id: fileId, accountId: ctx.accountId, isDeleted: false },
+    where: { id: file.id, accountId: ctx.accountId, isDeleted: false },
     data: {
       isDeleted: true,
       deletedAt: new Date(),
@@ -107,8 +109,8 @@ export async function deleteFile(ctx: ServiceContext, fileId: string): Promise<{
     },
   });
   if (claimed.count === 0) throw notFound('File');
-  await publishFileStatus(ctx, fileId);
-  return { deleted: true, fileId };
+  await publishFileStatus(ctx, file.id);
+  return { deleted: true, fileId: file.id };
 }
 
 /** Undoes an upload that the request as a whole turned out to refuse: no record, no bytes. */

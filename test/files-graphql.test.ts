@@ -69,6 +69,21 @@ describe('GraphQL files', () => {
     expect(data?.file).toMatchObject({ fileId, status: 'STORED', fileType: 'image', codec: 'png', width: 64, height: 48 });
   });
 
+  it('one upload mapped to two variables is INVALID_REQUEST before anything runs', async () => {
+    const form = new FormData();
+    const query = 'mutation Twice($a: Upload!, $b: Upload!) { a: uploadFile(file: $a) { fileId } b: uploadFile(file: $b) { fileId } }';
+    form.append('operations', JSON.stringify({ query, variables: { a: null, b: null } }));
+    form.append('map', JSON.stringify({ 0: ['variables.a', 'variables.b'] }));
+    form.append('0', new Blob([await readFile(media.png)]), 'twice.png');
+    const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'x-api-key': t.apiKey }, body: form });
+    const body = (await response.json()) as any;
+    expect(response.status).toBe(400);
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors[0]).toMatchObject({ extensions: { code: 'INVALID_REQUEST' } });
+    expect(body.errors[0].message).toMatch(/more than one variable/);
+    expect(await t.app.deps.db.file.count({ where: { filename: 'twice.png' } })).toBe(0);
+  });
+
   it('storeFile, files, deleteFile, and errors carry the REST codes', async () => {
     const stored = await execute(t.url, StoreFile, { fileUrl: `${origin.url}/slow.mp4` }, t.apiKey);
     expect(stored.data?.storeFile).toMatchObject({ status: 'PROCESSING', rendiStoreType: 'STORED_FILE', storageUrl: null });

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { processRequest } from 'graphql-upload-minimal';
+import { processRequest, Upload } from 'graphql-upload-minimal';
 import { parseJson, readJsonText } from '../http/json-body.ts';
 import { invalidRequest } from '../platform/errors.ts';
 import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '../platform/text.ts';
@@ -18,17 +18,34 @@ export async function readGraphQLBody(req: IncomingMessage, res: ServerResponse,
   if (req.method !== 'POST') return undefined;
   const type = req.headers['content-type'] ?? '';
   if (/^multipart\/form-data/i.test(type)) {
+    let params: unknown;
     try {
-      return await processRequest(req, res, { maxFileSize: maxFileBytes + 1, maxFiles: 1 });
+      params = await processRequest(req, res, { maxFileSize: maxFileBytes + 1, maxFiles: 1 });
     } catch (err) {
       // busboy's own errors (no boundary, a body cut short) carry no status, yet are the client's.
       if (typeof (err as { status?: unknown } | null)?.status === 'number') throw err;
       throw invalidRequest('The multipart body is malformed.');
     }
+    // A file's stream can be read once: a second variable naming it would fail mid-operation, after
+    // the first had stored it.
+    if (countUploads(params) > 1) throw invalidRequest('The map names one file for more than one variable; send each file once.');
+    return params;
   }
   if (/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type)) return parseJson(await readJsonText(req));
   req.resume();
   throw invalidRequest('Content-Type must be application/json or multipart/form-data.');
+}
+
+/** Upload objects in the parsed operations; walked without recursion, as variables may nest deeply. */
+function countUploads(params: unknown): number {
+  let count = 0;
+  const pending: unknown[] = [params];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (value instanceof Upload) count++;
+    else if (value !== null && typeof value === 'object') for (const inner of Object.values(value)) pending.push(inner);
+  }
+  return count;
 }
 
 const clientError = (message: string) =>

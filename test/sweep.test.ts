@@ -3,8 +3,10 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finishCommand } from '../src/commands/command-finish.ts';
 import { sweep, SWEEP_CRON } from '../src/maintenance/sweep.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
+import { makeMedia } from './support/media.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -15,6 +17,14 @@ afterAll(async () => {
 });
 
 const DAY = 24 * 3600 * 1000;
+
+async function waitFor(condition: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 describe('maintenance sweep', () => {
   it('removes orphaned objects and working directories, fails stuck rows, keeps everything live', async () => {
@@ -40,6 +50,13 @@ describe('maintenance sweep', () => {
     await db.command.create({
       data: { id: stuckCommand, accountId: account.id, commandType: 'FFMPEG_COMMAND', status: 'PROCESSING', startedAt: new Date(), maxRunSeconds: 60, originalRequest: {} },
     });
+    // An output the stuck command's last attempt stored before its worker died (removed with it).
+    const strayOutput = randomUUID();
+    const strayKey = `${account.id}/${strayOutput}/half.mp4`;
+    await storage.put(strayKey, Readable.from([Buffer.from('an output of a run that never ended')]));
+    await db.file.create({
+      data: { id: strayOutput, accountId: account.id, storeType: 'OUTPUT', status: 'STORED', filename: 'half.mp4', storageKey: strayKey, commandId: stuckCommand, outputAlias: 'out' },
+    });
     const running = randomUUID();
     await db.command.create({
       data: { id: running, accountId: account.id, commandType: 'FFMPEG_COMMAND', status: 'PROCESSING', startedAt: new Date(), maxRunSeconds: 7 * 24 * 3600, originalRequest: {} },
@@ -59,6 +76,8 @@ describe('maintenance sweep', () => {
     expect(await (await fetch(live.storage_url)).text()).toBe('keep me');
     expect(await db.file.findUnique({ where: { id: stuckFile } })).toMatchObject({ status: 'FAILED', errorStatus: 'TIMEOUT' });
     expect(await db.command.findUnique({ where: { id: stuckCommand } })).toMatchObject({ status: 'FAILED', errorStatus: 'WORKER_LOST' });
+    expect(await db.file.findUnique({ where: { id: strayOutput } })).toBeNull();
+    expect(await storage.stat(strayKey)).toBeNull();
     expect(await db.command.findUnique({ where: { id: running } })).toMatchObject({ status: 'PROCESSING' });
     expect(await readdir(work)).toEqual([`${running}-1`]);
 
@@ -67,6 +86,27 @@ describe('maintenance sweep', () => {
     await storage.put(freshKey, Readable.from([Buffer.from('just arrived')]));
     expect((await sweep(t.app.deps)).orphanObjects).toBe(0);
     expect(await storage.stat(freshKey)).not.toBeNull();
+  });
+
+  it('a run given up for lost that finishes after all keeps no outputs', async () => {
+    const { db } = t.app.deps;
+    const clip = await t.uploadAndWait((await makeMedia()).mp4);
+    // -re: the 2 s clip is read in real time, so the command is ended while FFmpeg runs.
+    const { body } = await t.json('/api/v1/run-ffmpeg-command', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input_files: { in_video: clip.file_id }, output_files: { out_video: 'late.mp4' }, ffmpeg_command: '-re -i {{in_video}} -c:v libx264 -preset ultrafast -c:a aac {{out_video}}' }),
+    });
+    const commandId: string = body.command_id;
+    await waitFor(async () => (await db.command.findUniqueOrThrow({ where: { id: commandId } })).status === 'PROCESSING');
+    // As the sweep or the dead-letter handler ends it (the sweep would also remove its work dir).
+    expect(await finishCommand(t.app.deps, commandId, { status: 'FAILED', errorStatus: 'WORKER_LOST', errorMessage: 'lost' })).toBe(true);
+    const sweptAt = Date.now();
+    const job = async () => (await t.app.deps.queue.boss.findJobs('command.run', { data: { commandId } }))[0];
+    await waitFor(async () => (await job())?.state === 'completed');
+    expect(new Date((await job())!.completedOn!).getTime()).toBeGreaterThan(sweptAt); // FFmpeg ran on past the sweep
+    expect(await db.command.findUniqueOrThrow({ where: { id: commandId } })).toMatchObject({ status: 'FAILED', errorStatus: 'WORKER_LOST' });
+    expect(await db.file.count({ where: { commandId } })).toBe(0);
   });
 
   it('is scheduled in pg-boss for every process to share', async () => {

@@ -1,6 +1,7 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { Deps } from '../platform/context.ts';
 import { deliverWebhookJob } from '../webhooks/webhook-jobs.ts';
+import { removeOutputs } from './command-outputs.ts';
 import { publishCommandStatus } from './command-status.ts';
 
 export type CommandEnd = Prisma.CommandUpdateManyMutationInput & { status: 'SUCCESS' | 'FAILED' };
@@ -22,5 +23,15 @@ export async function finishCommand(deps: Pick<Deps, 'db' | 'queue' | 'events' |
     return true;
   });
   if (ended) await publishCommandStatus(deps, commandId, end.status, typeof end.progress === 'number' ? end.progress : undefined);
+  return ended;
+}
+
+/**
+ * Ends FAILED a command whose run is gone (its worker died for the last time, or never came back),
+ * and removes the outputs an attempt stored before it died: a failed command keeps none.
+ */
+export async function failAbandonedCommand(deps: Deps, commandId: string, end: Omit<CommandEnd, 'status'>): Promise<boolean> {
+  const ended = await finishCommand(deps, commandId, { ...end, status: 'FAILED' });
+  if (ended) await removeOutputs(deps, commandId);
   return ended;
 }

@@ -4,7 +4,7 @@ import type { Deps } from '../platform/context.ts';
 import { defineJob, type JobWorker } from '../platform/queue.ts';
 import { resolveSandbox } from './sandbox/index.ts';
 import { runCommand } from './command-runner.ts';
-import { finishCommand } from './command-finish.ts';
+import { failAbandonedCommand } from './command-finish.ts';
 
 const commandPayload = z.object({ commandId: z.uuid() });
 type CommandPayload = z.infer<typeof commandPayload>;
@@ -47,8 +47,7 @@ export function commandJobWorkers(deps: Deps): JobWorker<CommandPayload>[] {
     {
       definition: commandDeadLetterJob,
       handle: async ({ commandId }) => {
-        await finishCommand(deps, commandId, {
-          status: 'FAILED',
+        await failAbandonedCommand(deps, commandId, {
           errorStatus: 'WORKER_LOST',
           errorMessage: 'The command stopped and did not finish after every retry.',
           completedAt: new Date(),

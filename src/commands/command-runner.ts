@@ -58,13 +58,17 @@ export async function runCommand(deps: Deps, sandbox: 'bwrap' | 'none', commandI
   // A failed command keeps no outputs, not even those stored before the failure.
   if (outcome instanceof CommandFailure) await removeOutputs(deps, commandId);
   const timings = { completedAt: new Date(), totalProcessingSeconds: (Date.now() - startedAt.getTime()) / 1000 };
-  await finishCommand(
+  const ended = await finishCommand(
     deps,
     commandId,
     outcome instanceof CommandFailure
       ? { status: 'FAILED', errorStatus: outcome.status, errorMessage: outcome.message, ...timings }
       : { status: 'SUCCESS', progress: 100, ffmpegRunSeconds: outcome.ffmpegSeconds, ...timings },
   );
+  // Ended FAILED meanwhile (the sweep gave this run up for lost): what this run stored must go too.
+  if (!ended && (await deps.db.command.findUnique({ where: { id: commandId }, select: { status: true } }))?.status === 'FAILED') {
+    await removeOutputs(deps, commandId);
+  }
 }
 
 function unexpected(deps: Deps, commandId: string, err: unknown): CommandFailure {

@@ -1,7 +1,7 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { finishCommand } from '../commands/command-finish.ts';
+import { failAbandonedCommand } from '../commands/command-finish.ts';
 import { failFile } from '../files/file-status.ts';
 import type { Deps } from '../platform/context.ts';
 import { defineJob, type JobWorker } from '../platform/queue.ts';
@@ -59,8 +59,7 @@ export async function sweep(deps: Deps, now = Date.now()): Promise<SweepReport> 
   for (const command of running) {
     const deadline = (command.startedAt?.getTime() ?? now) + command.maxRunSeconds * 1000 + 2 * HOUR_MS;
     if (deadline > now) continue;
-    const ended = await finishCommand(deps, command.id, {
-      status: 'FAILED',
+    const ended = await failAbandonedCommand(deps, command.id, {
       errorStatus: 'WORKER_LOST',
       errorMessage: 'The command stopped without finishing.',
       completedAt: new Date(now),

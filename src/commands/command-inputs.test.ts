@@ -7,7 +7,9 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../config.ts';
 import type { AllowList } from '../platform/outbound/index.ts';
-import { createLocalDriver, type StorageDriver } from '../platform/storage/index.ts';
+import { createLocalDriver, createS3Driver, type StorageDriver } from '../platform/storage/index.ts';
+import { startS3 } from '../../test/support/s3.ts';
+import { CommandFailure } from './command-failure.ts';
 import { fetchInput, type InputSource } from './command-inputs.ts';
 
 let tmp: string;
@@ -44,5 +46,28 @@ describe('fetchInput of a file in local storage', () => {
     const fetching = fetchInput(deps, stored, target, controller.signal);
     controller.abort(new Error('lease lost')); // the copy runs in the thread pool: it has not finished yet
     await expect(fetching).rejects.toThrow('lease lost');
+  });
+});
+
+describe('fetchInput of a stored file deleted after the command resolved it', () => {
+  const gone: InputSource = { kind: 'stored', fileId: 'gone-id', storageKey: 'acct/gone-id/input.mp4', filename: 'input.mp4', duration: null };
+  const refusal = { name: 'CommandFailure', status: 'UNREACHABLE_INPUT_FILE', message: expect.stringMatching(/gone-id was deleted/) };
+
+  it('on local disk: UNREACHABLE_INPUT_FILE, not an internal error', async () => {
+    const failure = await fetchInput(deps, gone, path.join(tmp, 'gone-local.mp4')).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(CommandFailure);
+    expect(failure).toMatchObject(refusal);
+  });
+
+  it('on S3: UNREACHABLE_INPUT_FILE, not an internal error', async () => {
+    const s3 = await startS3('inputs');
+    try {
+      const s3Storage = createS3Driver({ bucket: 'inputs', endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
+      const failure = await fetchInput({ ...deps, storage: s3Storage }, gone, path.join(tmp, 'gone-s3.mp4')).catch((err: unknown) => err);
+      expect(failure).toBeInstanceOf(CommandFailure);
+      expect(failure).toMatchObject(refusal);
+    } finally {
+      await s3.stop();
+    }
   });
 });

@@ -7,11 +7,12 @@ import { AppError } from '../platform/errors.ts';
 import { isUuid } from '../platform/ids.ts';
 import { checkUrl, download } from '../platform/outbound/index.ts';
 import { scavengePaced } from '../platform/scavenge-pacer.ts';
+import { ObjectNotFoundError } from '../platform/storage/index.ts';
+import { CommandFailure } from './command-failure.ts';
 
 /** Where an input's bytes come from: a stored file (read straight from storage) or a public URL. */
-export type InputSource =
-  | { kind: 'stored'; fileId: string; storageKey: string; filename: string; duration: number | null }
-  | { kind: 'url'; url: string };
+export type InputSource = StoredSource | { kind: 'url'; url: string };
+type StoredSource = { kind: 'stored'; fileId: string; storageKey: string; filename: string; duration: number | null };
 
 type Caller = Pick<Deps, 'db' | 'signer' | 'allow'> & { accountId: string };
 
@@ -55,24 +56,37 @@ export async function fetchInput(
   signal?: AbortSignal,
 ): Promise<void> {
   signal?.throwIfAborted();
-  const onDisk = source.kind === 'stored' ? deps.storage.localPath(source.storageKey) : undefined;
+  if (source.kind === 'stored') return fetchStored(deps, source, target, signal);
+  const { body } = await download(source.url, {
+    allow: deps.allow,
+    maxBytes: deps.config.maxFileBytes,
+    connectTimeoutMs: 10_000,
+    firstByteTimeoutMs: 30_000,
+    totalTimeoutMs: deps.config.importTimeoutMs,
+    signal,
+  });
+  await pipeline(body, scavengePaced(), createWriteStream(target, { flags: 'wx' }), { signal });
+}
+
+async function fetchStored(deps: Pick<Deps, 'storage'>, source: StoredSource, target: string, signal?: AbortSignal): Promise<void> {
+  const onDisk = deps.storage.localPath(source.storageKey);
   if (onDisk) {
     // A kernel copy (a reflink where the filesystem has them); never a link, which FFmpeg could write through.
-    await copyFile(onDisk, target, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
+    await copyFile(onDisk, target, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE).catch(async (err: unknown) => {
+      throw (await deps.storage.stat(source.storageKey).catch(() => undefined)) === null ? deletedMeanwhile(source) : err;
+    });
     // The copy cannot be interrupted: a shutdown or cancel that came meanwhile stops the command here,
     // not after the format checks of every input.
     signal?.throwIfAborted();
     return;
   }
-  const body = source.kind === 'stored'
-    ? await deps.storage.getStream(source.storageKey)
-    : (await download(source.url, {
-        allow: deps.allow,
-        maxBytes: deps.config.maxFileBytes,
-        connectTimeoutMs: 10_000,
-        firstByteTimeoutMs: 30_000,
-        totalTimeoutMs: deps.config.importTimeoutMs,
-        signal,
-      })).body;
+  const body = await deps.storage.getStream(source.storageKey).catch((err: unknown) => {
+    throw err instanceof ObjectNotFoundError ? deletedMeanwhile(source) : err;
+  });
   await pipeline(body, scavengePaced(), createWriteStream(target, { flags: 'wx' }), { signal });
+}
+
+/** The file was STORED when the command resolved its inputs, and deleted before its bytes were read. */
+function deletedMeanwhile(source: StoredSource): CommandFailure {
+  return new CommandFailure('UNREACHABLE_INPUT_FILE', `The input file ${source.fileId} was deleted before the command could read it.`);
 }

@@ -34,6 +34,10 @@ export interface S3DriverConfig {
   accessKeyId?: string;
   secretAccessKey?: string;
   forcePathStyle: boolean;
+  /** A connection attempt longer than this fails (default 10 s). */
+  connectTimeoutMs?: number;
+  /** A request or response that moves no byte for this long fails (default 120 s, as the API's own idle limit). */
+  idleTimeoutMs?: number;
 }
 
 // An upload holds up to queueSize parts in flight plus one being filled: with the S3 minimum part
@@ -100,6 +104,10 @@ export function createS3Driver(cfg: S3DriverConfig): StorageDriver {
     requestHandler: {
       httpAgent: new http.Agent({ keepAlive: true, maxSockets: Infinity }),
       httpsAgent: new https.Agent({ keepAlive: true, maxSockets: Infinity }),
+      // The SDK waits forever by default: a storage server that stops answering would hold an
+      // upload, a download or a command's input copy (and its worker slot) for good.
+      connectionTimeout: cfg.connectTimeoutMs ?? 10_000,
+      socketTimeout: cfg.idleTimeoutMs ?? 120_000,
     },
   });
   sendLargeBodiesUnsignedOverTls(client);

@@ -1,6 +1,7 @@
 // One contract, two drivers: every story runs against local disk and against a real s3rver.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import http from 'node:http';
 import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -410,6 +411,32 @@ describe('S3 connections', () => {
       for (const stream of held) stream.destroy();
     }
     await driver.deletePrefix('acct-conn/held/');
+  }, 20_000);
+});
+
+describe('S3 server that stops answering', () => {
+  // Accepts connections; answers a GET with its headers and half the body, anything else never.
+  async function silentServer(): Promise<{ endpoint: string; close(): Promise<void> }> {
+    const server = http.createServer((req, res) => {
+      if (req.method === 'GET') res.writeHead(200, { 'content-length': '1000' }).write(Buffer.alloc(500));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    return { endpoint: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+  }
+
+  it('a request with no answer and a body that stalls both fail after the idle timeout, not never', async () => {
+    const silent = await silentServer();
+    try {
+      const driver = createS3Driver({ ...s3Config(), endpoint: silent.endpoint, idleTimeoutMs: 300 });
+      const started = Date.now();
+      await expect(driver.stat('acct/f/x.bin')).rejects.toThrow(/timed out/);
+      const body = await driver.getStream('acct/f/x.bin');
+      await expect(readAll(body)).rejects.toThrow(/timed out/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await silent.close();
+    }
   }, 20_000);
 });
 

@@ -50,6 +50,11 @@ describe('files on the S3 driver (s3rver)', () => {
     const media302 = await fetch(file.storage_url, { redirect: 'manual' });
     expect(media302.status).toBe(302);
     expect(media302.headers.get('location')).toContain(s3.endpoint);
+    // A presigned URL is signed for GET only: HEAD is answered here, from the object's metadata.
+    const headed = await fetch(file.storage_url, { method: 'HEAD', redirect: 'manual' });
+    expect(headed.status).toBe(200);
+    expect(headed.headers.get('content-length')).toBe(String((await readFile(media.mp4)).length));
+    expect(headed.headers.get('accept-ranges')).toBe('bytes');
     const download = await t.api(`/api/v1/files/${body.file_id}/clip.mp4`);
     expect(download.status).toBe(302);
     const presigned = download.headers.get('location')!;

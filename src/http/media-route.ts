@@ -13,7 +13,7 @@ const MEDIA_PATH = /^\/media\/([^/]+)\/([^/]+)\/([^/]+)$/;
 
 /**
  * storage_url and short-lived download links: no API key, the signed token is the capability.
- * Local bytes are streamed with Range support; S3 objects are a redirect to a presigned URL.
+ * Local bytes are streamed with Range support; S3 objects are a redirect to a presigned URL (but for HEAD).
  */
 export async function handleMedia(deps: Deps, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) {
   try {
@@ -24,7 +24,8 @@ export async function handleMedia(deps: Deps, req: IncomingMessage, res: ServerR
     if (!file || file.isDeleted || file.status !== 'STORED' || !file.storageKey) throw notFound('File');
     if (safeDecode(name) !== file.filename) throw notFound('File');
 
-    const presigned = await deps.storage.presignGet(file.storageKey, {
+    // A presigned URL is signed for GET only (S3 answers a HEAD on it 403): HEAD is answered here.
+    const presigned = req.method === 'HEAD' ? undefined : await deps.storage.presignGet(file.storageKey, {
       expiresInSeconds: DOWNLOAD_URL_TTL_SECONDS,
       downloadFilename: file.filename,
     });

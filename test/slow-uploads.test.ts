@@ -45,7 +45,7 @@ function trickleUpload(pieces: Buffer[], gapMs: number, stallAfter = Infinity): 
 
 async function partFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
-  return entries.filter((name) => /\.part-/.test(path.basename(name)));
+  return entries.filter((name) => /~part-/.test(path.basename(name)));
 }
 
 describe('slow and stalled uploads', () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -67,9 +68,15 @@ describe('maintenance sweep', () => {
     await writeFile(path.join(work, `${stuckCommand}-0`, 'scratch.mp4'), 'x');
     await mkdir(path.join(work, `${running}-1`), { recursive: true });
 
+    // The temp file of an upload whose process was killed mid-write (removed).
+    const unfinished = path.join(config.dataDir, 'storage', account.id, randomUUID(), 'big.mp4~part-0123456789ab');
+    await mkdir(path.dirname(unfinished), { recursive: true });
+    await writeFile(unfinished, 'half an upload');
+
     // Sweep as if a day had passed: everything above is old enough to judge.
     const report = await sweep(t.app.deps, Date.now() + DAY);
-    expect(report).toMatchObject({ orphanObjects: 2, stuckFiles: 1, stuckCommands: 1, workDirs: 1 });
+    expect(report).toMatchObject({ orphanObjects: 2, unfinishedWrites: 1, stuckFiles: 1, stuckCommands: 1, workDirs: 1 });
+    expect(existsSync(unfinished)).toBe(false);
     expect(await storage.stat(orphanKey)).toBeNull();
     expect(await storage.stat(deletedKey)).toBeNull();
     expect(await storage.stat(`${account.id}/${liveId}/live.txt`)).not.toBeNull();

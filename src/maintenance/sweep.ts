@@ -20,6 +20,7 @@ export const SWEEP_CRON = '*/10 * * * *';
 
 export interface SweepReport {
   orphanObjects: number;
+  unfinishedWrites: number;
   stuckFiles: number;
   stuckCommands: number;
   workDirs: number;
@@ -27,11 +28,12 @@ export interface SweepReport {
 }
 
 /**
- * Cleans up after crashes: storage objects no live file owns, files and commands stuck past any
- * deadline, working directories of commands that are no longer running here, and expired rows.
+ * Cleans up after crashes: storage objects no live file owns, writes that never finished, files and
+ * commands stuck past any deadline, working directories of commands that are no longer running
+ * here, and expired rows.
  */
 export async function sweep(deps: Deps, now = Date.now()): Promise<SweepReport> {
-  const report: SweepReport = { orphanObjects: 0, stuckFiles: 0, stuckCommands: 0, workDirs: 0, expiredRows: 0 };
+  const report: SweepReport = { orphanObjects: 0, unfinishedWrites: 0, stuckFiles: 0, stuckCommands: 0, workDirs: 0, expiredRows: 0 };
   let batch: string[] = [];
   const flush = async () => {
     const live = await deps.db.file.findMany({ where: { storageKey: { in: batch }, isDeleted: false }, select: { storageKey: true } });
@@ -48,6 +50,7 @@ export async function sweep(deps: Deps, now = Date.now()): Promise<SweepReport> 
     if (batch.length >= BATCH) await flush();
   }
   if (batch.length) await flush();
+  report.unfinishedWrites = (await deps.storage.removeUnfinishedWrites?.(new Date(now - ORPHAN_MIN_AGE_MS))) ?? 0;
 
   const fileDeadline = new Date(now - deps.config.importTimeoutMs - 2 * HOUR_MS);
   for (const file of await deps.db.file.findMany({ where: { status: 'PROCESSING', createdAt: { lt: fileDeadline } }, select: { id: true } })) {

@@ -49,6 +49,12 @@ export interface StorageDriver {
   deletePrefix(prefix: string): Promise<number>;
   /** Every stored object (not unfinished writes), for the maintenance sweep. */
   list(): AsyncIterable<{ key: string; size: number; lastModified: Date }>;
+  /**
+   * Local disk: removes the temp files of writes last touched before `before` (a process killed
+   * mid-put leaves one); returns how many. S3 has none to remove: a bucket lifecycle rule
+   * (AbortIncompleteMultipartUpload, see README) ends the multipart uploads a crash leaves open.
+   */
+  removeUnfinishedWrites?(before: Date): Promise<number>;
   /** Local: absolute path on disk for ffprobe/ffmpeg to read. S3: undefined. */
   localPath(key: string): string | undefined;
   /** S3: short-lived presigned GET URL (optional download filename). Local: undefined. */

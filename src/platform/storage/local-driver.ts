@@ -18,7 +18,9 @@ import {
   type StorageDriver,
 } from './driver.ts';
 
-const TEMP_FILE = /\.part-[0-9a-f]{12}$/;
+// `~` is in no name the service stores (file names are reduced to [A-Za-z0-9._-]), so a temp file
+// can never be taken for an object, nor an object for a temp file.
+const TEMP_FILE = /~part-[0-9a-f]{12}$/;
 const WRITE_BATCH_BYTES = 1024 * 1024;
 
 function hasCode(err: unknown, ...codes: string[]): boolean {
@@ -30,6 +32,7 @@ export function createLocalDriver(rootDir: string): StorageDriver {
 
   function resolveKey(key: string): string {
     assertSafeKey(key);
+    if (TEMP_FILE.test(key)) throw new UnsafeKeyError(key, 'is the name of an unfinished write');
     const full = path.resolve(root, ...key.split('/'));
     if (!full.startsWith(root + path.sep)) throw new UnsafeKeyError(key, 'escapes the storage root');
     return full;
@@ -52,7 +55,7 @@ export function createLocalDriver(rootDir: string): StorageDriver {
 
   function openTemp(target: string): Promise<{ tmp: string; handle: FileHandle }> {
     return inTargetDir(target, async () => {
-      const tmp = `${target}.part-${randomBytes(6).toString('hex')}`;
+      const tmp = `${target}~part-${randomBytes(6).toString('hex')}`;
       return { tmp, handle: await open(tmp, 'wx') };
     });
   }
@@ -197,6 +200,24 @@ export function createLocalDriver(rootDir: string): StorageDriver {
         const info = await stat(full).catch(() => null);
         if (info) yield { key: path.relative(root, full).split(path.sep).join('/'), size: info.size, lastModified: info.mtime };
       }
+    },
+
+    async removeUnfinishedWrites(before) {
+      const entries = await readdir(root, { withFileTypes: true, recursive: true }).catch((err: unknown) => {
+        if (hasCode(err, 'ENOENT')) return [];
+        throw err;
+      });
+      let removed = 0;
+      for (const entry of entries) {
+        if (!entry.isFile() || !TEMP_FILE.test(entry.name)) continue;
+        const full = path.join(entry.parentPath, entry.name);
+        const info = await stat(full).catch(() => null);
+        if (!info || info.mtime >= before) continue;
+        await removeFile(full);
+        await pruneEmptyParents(entry.parentPath);
+        removed++;
+      }
+      return removed;
     },
 
     localPath(key) {

@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
-import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -22,6 +22,7 @@ import {
   createStorage,
   ObjectNotFoundError,
   ObjectTooLargeError,
+  UnsafeKeyError,
   type StorageDriver,
 } from './index.ts';
 import { uploadStream } from './s3-stream-upload.ts';
@@ -344,6 +345,37 @@ describe('readiness and selection', () => {
     await driver.put('acct/file/a.txt', streamOf(Buffer.from('a')));
     await driver.delete('acct/file/a.txt');
     expect(await readdir(root)).toEqual([]);
+  });
+});
+
+describe('local writes that never finished', () => {
+  it('a temp file a crash left is removed once old enough; a fresh one, objects and temp-like names are not', async () => {
+    const root = path.join(tmp, 'unfinished-root');
+    const driver = createLocalDriver(root);
+    // An object whose name looks like the temp files of earlier versions is an object like any other.
+    await driver.put('acct/kept/x.part-0123456789ab', streamOf(Buffer.from('an object')));
+    await mkdir(path.join(root, 'acct', 'crashed'), { recursive: true });
+    const stale = path.join(root, 'acct', 'crashed', 'big.mp4~part-00112233aabb');
+    const fresh = path.join(root, 'acct', 'kept', 'y.bin~part-44556677ccdd');
+    await writeFile(stale, 'half an upload');
+    await writeFile(fresh, 'an upload in progress');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await utimes(stale, twoHoursAgo, twoHoursAgo);
+
+    const keys = [];
+    for await (const object of driver.list()) keys.push(object.key);
+    expect(keys).toEqual(['acct/kept/x.part-0123456789ab']);
+    expect(await driver.removeUnfinishedWrites!(new Date(Date.now() - 3600_000))).toBe(1);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(path.dirname(stale))).toBe(false); // its emptied directory too
+    expect(existsSync(fresh)).toBe(true);
+    expect(await driver.stat('acct/kept/x.part-0123456789ab')).toMatchObject({ size: 9 });
+  });
+
+  it('a key naming a temp file is refused, so no client can read or overwrite a write in progress', async () => {
+    const driver = createLocalDriver(path.join(tmp, 'temp-keys'));
+    await expect(driver.getStream('acct/f/x.mp4~part-0123456789ab')).rejects.toBeInstanceOf(UnsafeKeyError);
+    await expect(driver.put('acct/f/x.mp4~part-0123456789ab', streamOf(Buffer.from('x')))).rejects.toBeInstanceOf(UnsafeKeyError);
   });
 });
 

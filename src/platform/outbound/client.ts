@@ -1,10 +1,10 @@
-import dns from 'node:dns';
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { Readable } from 'node:stream';
 import { sanitizeFilename } from '../filenames.ts';
 import { type AllowList, isAllowed, parseHostAsIp } from './address-policy.ts';
+import { lookupAddresses } from './dns-lookup.ts';
 import { isRetryableStatus, OutboundError, toOutboundError } from './outbound-error.ts';
 import { guardBody, type Lifetime, lifetime, timedOut, tooLarge } from './response-guards.ts';
 import { bareHost, parseTarget } from './url-check.ts';
@@ -58,13 +58,12 @@ function sendOnce(url: URL, method: string, headers: Record<string, string>, bod
     if (literal !== null && !isAllowed(literal, host, opts.allow)) return reject(forbidden(host));
     // Resolving inside the connection itself leaves no DNS-rebinding gap between check and connect.
     const lookup: LookupFunction = (name, options, callback) => {
-      dns.lookup(name, { ...options, all: true }, (err, addresses) => {
-        if (err) return callback(err, '', 0);
+      lookupAddresses(name, { family: options.family, hints: options.hints }).then((addresses) => {
         const first = addresses[0];
         if (!first || !addresses.every((a) => isAllowed(a.address, host, opts.allow))) return callback(forbidden(host), '', 0);
         if (options.all) callback(null, addresses);
         else callback(null, first.address, first.family);
-      });
+      }, (err: NodeJS.ErrnoException) => callback(err, '', 0));
     };
     const transport = url.protocol === 'https:' ? https : http;
     const req = transport.request({

@@ -1,6 +1,6 @@
-import dns from 'node:dns';
 import { AppError } from '../errors.ts';
 import { type AllowList, isAllowed, parseHostAsIp } from './address-policy.ts';
+import { lookupAddresses } from './dns-lookup.ts';
 import { OutboundError } from './outbound-error.ts';
 
 const DNS_TIMEOUT_MS = 10_000;
@@ -29,11 +29,16 @@ function lookupAll(hostname: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
     // getaddrinfo cannot be cancelled, but the caller need not wait for it.
     const timer = setTimeout(() => reject(new Error('DNS lookup timed out')), DNS_TIMEOUT_MS);
-    dns.lookup(hostname, { all: true }, (err, addresses) => {
-      clearTimeout(timer);
-      if (err) reject(err);
-      else resolve(addresses.map((a) => a.address));
-    });
+    lookupAddresses(hostname).then(
+      (addresses) => {
+        clearTimeout(timer);
+        resolve(addresses.map((a) => a.address));
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
   });
 }
 

@@ -199,12 +199,19 @@ describe('reading, downloading and deleting files', () => {
   });
 
   it('DELETE removes the bytes, keeps the record, and a second delete is 404', async () => {
+    // A browser may keep the bytes only if it asks again before each use.
+    const before = await fetch(stored.storage_url);
+    expect(before.headers.get('cache-control')).toBe('private, no-cache');
+    const cachedEtag = before.headers.get('etag')!;
+    expect((await fetch(stored.storage_url, { headers: { 'if-none-match': cachedEtag } })).status).toBe(304);
     const { status, body } = await t.json(`/api/v1/files/${fileId}`, { method: 'DELETE' });
     expect(status).toBe(200);
     expect(body).toEqual({ deleted: true, file_id: fileId });
     const { body: after } = await t.json(`/api/v1/files/${fileId}`);
     expect(after).toMatchObject({ is_deleted: true, storage_url: null, status: 'STORED' });
     expect((await fetch(stored.storage_url)).status).toBe(404);
+    // Revalidating what a browser kept before the delete: gone too, not 304.
+    expect((await fetch(stored.storage_url, { headers: { 'if-none-match': cachedEtag } })).status).toBe(404);
     expect((await t.api(`/api/v1/files/${fileId}/movie.mp4`)).status).toBe(404);
     expect((await t.json(`/api/v1/files/${fileId}`, { method: 'DELETE' })).status).toBe(404);
     const { body: list } = await t.json('/api/v1/files?limit=100');

@@ -44,7 +44,9 @@ export async function handleMedia(deps: Deps, req: IncomingMessage, res: ServerR
       'x-content-type-options': 'nosniff',
       'content-security-policy': "sandbox; default-src 'none'",
       etag,
-      'cache-control': 'private, max-age=3600',
+      // Revalidated on each use (a 304 by ETag costs one lookup): a deleted file must not live on in
+      // a browser's cache, nor a short-lived link outlive its expiry there.
+      'cache-control': 'private, no-cache',
     };
     if (req.headers['if-none-match'] === etag) {
       res.writeHead(304, headers).end();

@@ -144,8 +144,9 @@ export function fileJobWorkers(deps: Deps): JobWorker<FilePayload>[] {
     { definition: probeJob, concurrency, handle: (data, job) => probe(deps, data, job) },
     {
       definition: fileDeadLetterJob,
-      handle: ({ fileId }) =>
-        failFile(deps, fileId, 'WORKER_LOST', 'Processing stopped and did not finish after every retry.'),
+      handle: async ({ fileId }) => {
+        await failFile(deps, fileId, 'WORKER_LOST', 'Processing stopped and did not finish after every retry.');
+      },
     },
   ];
 }

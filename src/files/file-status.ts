@@ -25,8 +25,8 @@ export async function failFile(
   fileId: string,
   errorStatus: string,
   errorMessage: string,
-): Promise<void> {
-  await updateProcessingFile(deps, fileId, {
+): Promise<boolean> {
+  return updateProcessingFile(deps, fileId, {
     status: 'FAILED',
     errorStatus,
     errorMessage: errorMessage.slice(0, 1000),

@@ -54,8 +54,8 @@ export async function sweep(deps: Deps, now = Date.now()): Promise<SweepReport> 
 
   const fileDeadline = new Date(now - deps.config.importTimeoutMs - 2 * HOUR_MS);
   for (const file of await deps.db.file.findMany({ where: { status: 'PROCESSING', createdAt: { lt: fileDeadline } }, select: { id: true } })) {
-    await failFile(deps, file.id, 'TIMEOUT', 'Processing did not finish in time.');
-    report.stuckFiles++;
+    // Not counted when it ended (or was deleted) between the query and this update.
+    if (await failFile(deps, file.id, 'TIMEOUT', 'Processing did not finish in time.')) report.stuckFiles++;
   }
 
   const running = await deps.db.command.findMany({ where: { status: 'PROCESSING' }, select: { id: true, startedAt: true, maxRunSeconds: true } });

@@ -131,7 +131,11 @@ export function createLocalDriver(rootDir: string): StorageDriver {
         if (hasCode(err, 'ENOENT', 'ENOTDIR')) throw new ObjectNotFoundError(key);
         throw err;
       }
-      if (!(await handle.stat()).isFile()) {
+      const info = await handle.stat().catch(async (err: unknown) => {
+        await handle.close();
+        throw err;
+      });
+      if (!info.isFile()) {
         await handle.close();
         throw new ObjectNotFoundError(key);
       }

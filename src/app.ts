@@ -108,7 +108,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       // Working directories left by a crash of this process are gone before it takes new work.
       await sweepWorkDirs(deps).catch((err: unknown) => log.warn({ err }, 'could not clean working directories'));
       await queue.schedule(sweepJob, SWEEP_CRON);
-      await queue.work(jobWorkers(deps), (queueName, outcome) => deps.metrics.jobOutcomes.inc({ queue: queueName, outcome }));
+      await queue.work(jobWorkers(deps), {
+        onOutcome: (queueName, outcome) => deps.metrics.jobOutcomes.inc({ queue: queueName, outcome }),
+        shutdown: deps.shutdown,
+      });
     }
     let server: Server | undefined;
     if (config.role !== 'worker' && options.serveHttp !== false) {

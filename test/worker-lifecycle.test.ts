@@ -88,6 +88,34 @@ describe('SIGTERM', () => {
   }, 120_000);
 });
 
+describe('deploys in a row', () => {
+  it('a command released by more shutdowns than it has retries still runs to SUCCESS, never WORKER_LOST', async () => {
+    // Only the workers this test starts may take the job.
+    for (const running of workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null)) {
+      running.child.kill('SIGTERM');
+      await running.exited;
+    }
+    const id = await submit(4);
+    const job = async () => (await api.app.deps.queue.boss.findJobs('command.run', { data: { commandId: id } }))[0];
+    // retryLimit is 2: a third release that used up an attempt would end the command FAILED.
+    for (let release = 0; release < 3; release++) {
+      const worker = startWorker('1');
+      const deadline = Date.now() + 60_000;
+      while ((await job())?.state !== 'active') {
+        if (Date.now() > deadline) throw new Error(`release ${release}: the job never became active`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toBe(0);
+      expect((await api.json(`/api/v1/commands/${id}`)).body).toMatchObject({ status: 'PROCESSING', error_status: null });
+    }
+    expect(await job()).toMatchObject({ state: 'retry' });
+    startWorker('30');
+    const done = await waitForStatus(id, 'SUCCESS', 90_000);
+    expect(done.output_files.out_video).toMatchObject({ status: 'STORED', file_type: 'video' });
+  }, 240_000);
+});
+
 const Watch = graphql(`
   subscription WatchCommand($commandId: ID!) { commandStatus(commandId: $commandId) { status progress } }
 `);

@@ -25,7 +25,11 @@ export interface JobWorker<T = unknown> {
 export interface JobQueue {
   /** Enqueues a job; with tx, the job exists only if that Prisma transaction commits. */
   send<T>(definition: JobDefinition<T>, data: T, tx?: PrismaTransactionLike): Promise<void>;
-  work(workers: JobWorker<any>[], onOutcome?: (queue: string, outcome: 'completed' | 'failed') => void): Promise<void>;
+  /**
+   * Runs the workers. A job that fails once `shutdown` has aborted was released by this process
+   * stopping, not failed by its work: it gets its attempt back, so deploys never use up retries.
+   */
+  work(workers: JobWorker<any>[], opts?: { onOutcome?: (queue: string, outcome: 'completed' | 'failed') => void; shutdown?: AbortSignal }): Promise<void>;
   /** Runs a job of this queue on a cron schedule (stored in the database: one schedule for all processes). */
   schedule(definition: JobDefinition<Record<string, unknown>>, cron: string): Promise<void>;
   /** Stops fetching new jobs, waits up to graceMs for running ones, then closes. */
@@ -67,7 +71,13 @@ export async function startQueue(
     async send(def, data, tx) {
       await boss.send(def.name, def.payload.parse(data) as object, tx ? { db: fromPrisma(tx) } : undefined);
     },
-    async work(workers, onOutcome) {
+    async work(workers, { onOutcome, shutdown } = {}) {
+      // pg-boss retries a failed job while retry_count < retry_limit; one more allowed retry is
+      // the attempt the release took. Only an active job: a retry already decided stays as it is.
+      const giveBackAttempt = (job: Job<unknown>) =>
+        boss.getDb()
+          .executeSql(`UPDATE pgboss.job SET retry_limit = retry_limit + 1 WHERE name = $1 AND id = $2 AND state = 'active'`, [job.name, job.id])
+          .catch((err: unknown) => log.warn({ err, jobId: job.id }, 'could not give a released job its attempt back'));
       for (const worker of workers as JobWorker<unknown>[]) {
         const { definition } = worker;
         const concurrency = worker.concurrency ?? 1;
@@ -83,6 +93,11 @@ export async function startQueue(
             onOutcome?.(definition.name, 'completed');
             return 'completed';
           } catch (err) {
+            if (shutdown?.aborted) {
+              await giveBackAttempt(job);
+              log.info({ queue: definition.name, jobId: job.id }, 'job released by the shutdown; the queue runs it again');
+              return 'failed';
+            }
             onOutcome?.(definition.name, 'failed');
             log.warn({ err, queue: definition.name, jobId: job.id }, 'job failed; the queue retries it');
             return 'failed';

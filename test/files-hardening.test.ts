@@ -85,6 +85,31 @@ describe('requests refused after the file arrived', () => {
     expect((await t.json(`/api/v1/files/${body.file_id}`, { method: 'DELETE' })).status).toBe(200);
     expect((await t.json(`/api/v1/files/${body.file_id}`)).body).toMatchObject({ status: 'FAILED', error_status: 'DELETED', is_deleted: true });
   });
+
+  it('deleting a file mid-import stops the download at once, and nothing is stored', async () => {
+    let streaming: (() => void) | undefined;
+    const started = new Promise<void>((resolve) => (streaming = resolve));
+    let closedAt = 0;
+    // Half of a large body, then nothing: the import would wait for the rest until its timeout.
+    origin.route('/trickle.mp4', (req, res) => {
+      res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(50 * 1024 * 1024) });
+      res.write(Buffer.alloc(1024 * 1024), () => streaming!());
+      req.socket.once('close', () => (closedAt = Date.now()));
+    });
+    const { body } = await t.json('/api/v1/files/store-file', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ file_url: `${origin.url}/trickle.mp4` }),
+    });
+    await started;
+    await new Promise((r) => setTimeout(r, 200)); // the bytes are on their way into storage
+    const deletedAt = Date.now();
+    expect((await t.json(`/api/v1/files/${body.file_id}`, { method: 'DELETE' })).status).toBe(200);
+    for (let i = 0; i < 50 && closedAt === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(closedAt).toBeGreaterThan(0);
+    expect(closedAt - deletedAt).toBeLessThan(3_000);
+    expect(await t.app.deps.storage.stat(`${(await t.app.deps.db.file.findUniqueOrThrow({ where: { id: body.file_id } })).accountId}/${body.file_id}/trickle.mp4`)).toBeNull();
+  });
 });
 
 describe('GraphQL over WebSocket', () => {

@@ -6,7 +6,7 @@ import { download, OutboundError } from '../platform/outbound/index.ts';
 import { defineJob, type JobWorker } from '../platform/queue.ts';
 import { ObjectTooLargeError } from '../platform/storage/index.ts';
 import { storageKey } from './file-names.ts';
-import { failFile, updateProcessingFile } from './file-status.ts';
+import { abortWhenFileEnds, failFile, updateProcessingFile } from './file-status.ts';
 
 const filePayload = z.object({ fileId: z.uuid() });
 type FilePayload = z.infer<typeof filePayload>;
@@ -50,6 +50,15 @@ export const fileJobDefinitions = [fileDeadLetterJob, ingestJob, probeJob];
 const isLastAttempt = (job: Job<unknown>, retryLimit = 0) => job.retryCount >= retryLimit;
 
 async function ingest(deps: Deps, { fileId }: FilePayload, job: Job<unknown>): Promise<void> {
+  const ended = abortWhenFileEnds(deps, fileId);
+  try {
+    await importFile(deps, fileId, job, ended.signal);
+  } finally {
+    await ended.stop();
+  }
+}
+
+async function importFile(deps: Deps, fileId: string, job: Job<unknown>, ended: AbortSignal): Promise<void> {
   const file = await deps.db.file.findUnique({ where: { id: fileId } });
   if (!file || file.status !== 'PROCESSING' || file.isDeleted || !file.originalFileUrl) return;
   let key: string | undefined;
@@ -60,7 +69,7 @@ async function ingest(deps: Deps, { fileId }: FilePayload, job: Job<unknown>): P
       connectTimeoutMs: 10_000,
       firstByteTimeoutMs: 30_000,
       totalTimeoutMs: deps.config.importTimeoutMs,
-      signal: AbortSignal.any([job.signal, deps.shutdown]),
+      signal: AbortSignal.any([job.signal, deps.shutdown, ended]),
     });
     const filename = file.filename === 'file' ? response.filename : file.filename;
     key = storageKey(file.accountId, file.id, filename);
@@ -80,6 +89,7 @@ async function ingest(deps: Deps, { fileId }: FilePayload, job: Job<unknown>): P
     }
     await deps.queue.send(probeJob, { fileId });
   } catch (err) {
+    if (ended.aborted) return; // deleted (or failed) meanwhile: nothing is left to do
     if (deps.shutdown.aborted || job.signal.aborted) throw err; // released: the queue runs it again
     const failure = describeIngestFailure(err);
     if (failure.retryable && !isLastAttempt(job, ingestJob.options.retryLimit)) throw err;

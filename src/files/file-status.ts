@@ -32,3 +32,24 @@ export async function failFile(
     errorMessage: errorMessage.slice(0, 1000),
   });
 }
+
+/**
+ * A signal that aborts once the file stops PROCESSING elsewhere (deleted, or failed by the sweep), so
+ * that an import of a deleted file stops downloading at once instead of running to its end. Listens
+ * from the call: call it before reading the file, and no change in between is missed.
+ */
+export function abortWhenFileEnds(deps: Pick<Deps, 'db' | 'events'>, fileId: string): { signal: AbortSignal; stop(): Promise<void> } {
+  const controller = new AbortController();
+  const events = deps.events.subscribe('file', fileId);
+  void (async () => {
+    for await (const _event of events) {
+      const file = await deps.db.file.findUnique({ where: { id: fileId }, select: { status: true, isDeleted: true } }).catch(() => undefined);
+      if (file === undefined) continue; // unreadable now: the next event (or the job's own end) decides
+      if (!file || file.isDeleted || file.status !== 'PROCESSING') {
+        controller.abort(new Error('The file ended while it was being imported.'));
+        return;
+      }
+    }
+  })();
+  return { signal: controller.signal, stop: async () => void (await events.return()) };
+}

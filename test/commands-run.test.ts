@@ -52,6 +52,26 @@ describe('running FFmpeg commands', () => {
     expect(file.body.rendi_store_type).toBe('OUTPUT');
   });
 
+  it('a progress write the database refuses mid-run is logged, and the command still ends SUCCESS', async () => {
+    const { db } = t.app.deps;
+    // Every progress write of this command fails, as in a failover; the final SUCCESS update does not.
+    await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION refuse_progress() RETURNS trigger AS $$ BEGIN
+      IF NEW.metadata->>'refuse_progress' = 'yes' AND NEW.status = 'PROCESSING' AND NEW.progress > 0 AND NEW.progress < 99
+      THEN RAISE EXCEPTION 'simulated failover'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+    await db.$executeRawUnsafe('CREATE TRIGGER refuse_progress BEFORE UPDATE ON commands FOR EACH ROW EXECUTE FUNCTION refuse_progress()');
+    try {
+      const { body } = await post('/api/v1/run-ffmpeg-command', {
+        input_files: { in_video: clipId },
+        output_files: { out_video: 'progress.mp4' },
+        ffmpeg_command: '-re -i {{in_video}} -c:v libx264 -preset ultrafast -an {{out_video}}',
+        metadata: { refuse_progress: 'yes' },
+      });
+      expect(await waitCommand(body.command_id)).toMatchObject({ status: 'SUCCESS', progress: 100 });
+    } finally {
+      await db.$executeRawUnsafe('DROP TRIGGER refuse_progress ON commands');
+    }
+  });
+
   it('reads http inputs and this service’s own storage_url, and a file another command made', async () => {
     const first = await post('/api/v1/run-ffmpeg-command', {
       input_files: { in_a: `${origin.url}/clip.mp4`, in_b: clip.storage_url },

@@ -26,6 +26,9 @@ export function createProgressReporter(deps: Pick<Deps, 'db' | 'events' | 'log'>
         deps.db.command.updateMany({ where: { id: commandId, status: 'PROCESSING' }, data: { progress: value } }),
       );
     }
+    // Handled here, as each write is chained: a rejection left for flush() would be unhandled while
+    // FFmpeg runs, and end the process. Progress is best effort; the command goes on without it.
+    pending = pending.catch((err: unknown) => deps.log.warn({ err, commandId }, 'could not record progress'));
   };
 
   return {
@@ -39,7 +42,7 @@ export function createProgressReporter(deps: Pick<Deps, 'db' | 'events' | 'log'>
     },
     async flush() {
       announce(true);
-      await pending.catch((err: unknown) => deps.log.warn({ err, commandId }, 'could not record progress'));
+      await pending;
     },
   };
 }

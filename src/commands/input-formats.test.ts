@@ -14,6 +14,17 @@ describe('input format whitelist', () => {
     expect(parseDemuxers(listing)).toEqual(['aac', 'matroska', 'webm']);
   });
 
+  it('a failed `ffmpeg -demuxers` is not kept: the next call runs it again', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ffapi-demuxers-'));
+    const ffmpeg = path.join(dir, 'ffmpeg');
+    // The real ffmpeg, but its first run fails as a spawn under memory pressure might.
+    await writeFile(ffmpeg, `#!/bin/sh\nif [ ! -e ${dir}/failed-once ]; then touch ${dir}/failed-once; exit 1; fi\nexec ffmpeg "$@"\n`, { mode: 0o755 });
+    await expect(allowedInputFormats(ffmpeg)).rejects.toThrow();
+    const formats = await allowedInputFormats(ffmpeg);
+    expect(formats.split(',')).toContain('mov');
+    expect(formats.split(',')).not.toContain('hls');
+  });
+
   it('puts the whitelist before every input', () => {
     expect(withFormatWhitelist(['-f', 'lavfi', '-i', 'x', '-i', 'in_a.mp4', 'out.mp4'], 'mov,lavfi')).toEqual([
       '-f', 'lavfi', '-format_whitelist', 'mov,lavfi', '-i', 'x', '-format_whitelist', 'mov,lavfi', '-i', 'in_a.mp4', 'out.mp4',

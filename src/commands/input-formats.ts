@@ -24,6 +24,8 @@ export function allowedInputFormats(ffmpegPath: string): Promise<string> {
     formats = run(ffmpegPath, ['-hide_banner', '-demuxers'], { maxBuffer: 4 * 1024 * 1024 }).then(({ stdout }) =>
       parseDemuxers(stdout).filter((name) => !REFUSED.has(name)).join(','),
     );
+    // Only an answer is kept: a failed run (a spawn refused under load) must not fail every later command.
+    formats.catch(() => cache.delete(ffmpegPath));
     cache.set(ffmpegPath, formats);
   }
   return formats;

@@ -37,6 +37,8 @@ export interface JobQueue {
   boss: PgBoss;
 }
 
+const SCHEMA = 'pgboss';
+
 export function defineJob<T>(definition: JobDefinition<T>): JobDefinition<T> {
   return definition;
 }
@@ -50,7 +52,7 @@ export async function startQueue(
 ): Promise<JobQueue> {
   const boss = new PgBoss({
     connectionString: databaseUrl,
-    schema: 'pgboss',
+    schema: SCHEMA,
     max: opts.maxConnections ?? 5,
     // A NOTIFY wakes workers at once; polling stays as a slow backstop.
     useListenNotify: true,
@@ -76,7 +78,7 @@ export async function startQueue(
       // the attempt the release took. Only an active job: a retry already decided stays as it is.
       const giveBackAttempt = (job: Job<unknown>) =>
         boss.getDb()
-          .executeSql(`UPDATE pgboss.job SET retry_limit = retry_limit + 1 WHERE name = $1 AND id = $2 AND state = 'active'`, [job.name, job.id])
+          .executeSql(`UPDATE ${SCHEMA}.job SET retry_limit = retry_limit + 1 WHERE name = $1 AND id = $2 AND state = 'active'`, [job.name, job.id])
           .catch((err: unknown) => log.warn({ err, jobId: job.id }, 'could not give a released job its attempt back'));
       for (const worker of workers as JobWorker<unknown>[]) {
         const { definition } = worker;

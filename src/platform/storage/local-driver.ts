@@ -1,7 +1,7 @@
 // Local-disk storage: one file per key under a root directory. Writes land in a temp file beside
 // the target and are renamed into place, so a reader never sees a partial object.
 import { randomBytes } from 'node:crypto';
-import { constants, createReadStream } from 'node:fs';
+import { constants, createReadStream, type Stats } from 'node:fs';
 import { access, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -68,6 +68,20 @@ export function createLocalDriver(rootDir: string): StorageDriver {
         return; // not empty (or already gone): stop climbing
       }
       dir = path.dirname(dir);
+    }
+  }
+
+  /** Every regular file under the root (objects and temp files alike), with its stat. */
+  async function* filesUnderRoot(): AsyncGenerator<{ name: string; full: string; info: Stats }> {
+    const entries = await readdir(root, { withFileTypes: true, recursive: true }).catch((err: unknown) => {
+      if (hasCode(err, 'ENOENT')) return [];
+      throw err;
+    });
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const full = path.join(entry.parentPath, entry.name);
+      const info = await stat(full).catch(() => null); // gone since the listing
+      if (info) yield { name: entry.name, full, info };
     }
   }
 
@@ -194,31 +208,17 @@ export function createLocalDriver(rootDir: string): StorageDriver {
     },
 
     async *list() {
-      const entries = await readdir(root, { withFileTypes: true, recursive: true }).catch((err: unknown) => {
-        if (hasCode(err, 'ENOENT')) return [];
-        throw err;
-      });
-      for (const entry of entries) {
-        if (!entry.isFile() || TEMP_FILE.test(entry.name)) continue;
-        const full = path.join(entry.parentPath, entry.name);
-        const info = await stat(full).catch(() => null);
-        if (info) yield { key: path.relative(root, full).split(path.sep).join('/'), size: info.size, lastModified: info.mtime };
+      for await (const { name, full, info } of filesUnderRoot()) {
+        if (!TEMP_FILE.test(name)) yield { key: path.relative(root, full).split(path.sep).join('/'), size: info.size, lastModified: info.mtime };
       }
     },
 
     async removeUnfinishedWrites(before) {
-      const entries = await readdir(root, { withFileTypes: true, recursive: true }).catch((err: unknown) => {
-        if (hasCode(err, 'ENOENT')) return [];
-        throw err;
-      });
       let removed = 0;
-      for (const entry of entries) {
-        if (!entry.isFile() || !TEMP_FILE.test(entry.name)) continue;
-        const full = path.join(entry.parentPath, entry.name);
-        const info = await stat(full).catch(() => null);
-        if (!info || info.mtime >= before) continue;
+      for await (const { name, full, info } of filesUnderRoot()) {
+        if (!TEMP_FILE.test(name) || info.mtime >= before) continue;
         await removeFile(full);
-        await pruneEmptyParents(entry.parentPath);
+        await pruneEmptyParents(path.dirname(full));
         removed++;
       }
       return removed;

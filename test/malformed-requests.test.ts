@@ -872,6 +872,8 @@ add('graphql', [
   G('multipart without a boundary', gqlPost('--x\r\n', { contentType: 'multipart/form-data' }), 'INVALID_REQUEST', { restShapeOk: true, judgement: GQL_MULTIPART_SHAPE }),
   G('multipart with operations that are not JSON', gqlPost(form([['operations', '{not json'], ['map', '{}']])), 'INVALID_REQUEST', { restShapeOk: true, judgement: GQL_MULTIPART_SHAPE }),
   G('multipart with an empty boundary', gqlPost('x', { contentType: 'multipart/form-data; boundary=' }), 'INVALID_REQUEST', { restShapeOk: true, judgement: GQL_MULTIPART_SHAPE }),
+  G('multipart with an empty body', gqlPost('', { contentType: 'multipart/form-data; boundary=a' }), 'INVALID_REQUEST', { restShapeOk: true, judgement: GQL_MULTIPART_SHAPE }),
+  G('multipart with only the closing boundary', gqlPost('--a--\r\n', { contentType: 'multipart/form-data; boundary=a' }), 'INVALID_REQUEST', { restShapeOk: true, judgement: GQL_MULTIPART_SHAPE }),
   G('multipart cut short before its first part', gqlPost('x', { contentType: 'multipart/form-data; boundary=a' }), 'INVALID_REQUEST', { restShapeOk: true, judgement: GQL_MULTIPART_SHAPE }),
   G(
     'multipart upload whose file part is missing',

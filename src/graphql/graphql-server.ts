@@ -48,6 +48,9 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
     graphiql: { title: 'FFmpeg media API', subscriptionsProtocol: 'WS' },
     renderGraphiQL: renderGraphiqlPage,
     multipart: false,
+    // readGraphQLBody caps bodies before yoga (1 MiB of JSON, MAX_FILE_BYTES of upload); yoga's own
+    // 25 MB default would refuse every larger upload by its Content-Length.
+    maxRequestBodySize: false,
     maskedErrors: { maskError },
     logging: false,
     plugins: [usePreparsedBody(), useRequestGuards(), useGraphiqlPolicy()],

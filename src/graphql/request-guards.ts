@@ -22,8 +22,10 @@ export async function readGraphQLBody(req: IncomingMessage, res: ServerResponse,
     try {
       params = await processRequest(req, res, { maxFileSize: maxFileBytes + 1, maxFiles: 1 });
     } catch (err) {
-      // busboy's own errors (no boundary, a body cut short) carry no status, yet are the client's.
-      if (typeof (err as { status?: unknown } | null)?.status === 'number') throw err;
+      // busboy's own errors (no boundary, a body cut short) carry no status, and a form with no
+      // parts at all comes as a 500: all are the client's, so only its 4xx statuses are kept.
+      const status = (err as { status?: unknown } | null)?.status;
+      if (typeof status === 'number' && status >= 400 && status < 500) throw err;
       throw invalidRequest('The multipart body is malformed.');
     }
     // A file's stream can be read once: a second variable naming it would fail mid-operation, after

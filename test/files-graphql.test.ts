@@ -1,5 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { parse } from 'graphql';
+import { createClient } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './gql/index.ts';
@@ -67,6 +71,20 @@ describe('GraphQL files', () => {
     await t.waitForFile(fileId);
     const { data } = await execute(t.url, GetFile, { fileId }, t.apiKey);
     expect(data?.file).toMatchObject({ fileId, status: 'STORED', fileType: 'image', codec: 'png', width: 64, height: 48 });
+  });
+
+  it('uploadFile takes a file over 25 MB (the service caps bodies by MAX_FILE_BYTES, not yoga\'s default)', async () => {
+    const wav = join(media.dir, 'long.wav');
+    // 140 s of 48 kHz stereo PCM: about 27 MB, past yoga's built-in 25 MB body limit.
+    await promisify(execFile)('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=330:sample_rate=48000', '-t', '140', '-ac', '2', '-c:a', 'pcm_s16le', wav]);
+    expect((await stat(wav)).size).toBeGreaterThan(25_000_000);
+    const { status, body } = await uploadViaMultipartSpec(wav, 'long.wav');
+    expect(body.errors).toBeUndefined();
+    expect(status).toBe(200);
+    const fileId = body.data.uploadFile.fileId as string;
+    await t.waitForFile(fileId);
+    const { data } = await execute(t.url, GetFile, { fileId }, t.apiKey);
+    expect(data?.file).toMatchObject({ fileId, status: 'STORED', fileType: 'audio', codec: 'pcm_s16le' });
   });
 
   it('one upload mapped to two variables is INVALID_REQUEST before anything runs', async () => {
@@ -142,6 +160,59 @@ describe('GraphQL files', () => {
       expect(events.at(-1)?.data?.fileStatus).toMatchObject({ fileId, fileType: 'video' });
     });
   }
+
+  describe('a subscriber that goes away while nothing changes ends its subscription at once', () => {
+    // The import is held by the origin, so the file stays PROCESSING and the watcher has nothing to yield.
+    const held: import('node:http').ServerResponse[] = [];
+    beforeAll(() => origin.route('/held.mp4', (_req, res) => void held.push(res)));
+    afterAll(() => held.forEach((res) => res.destroy()));
+
+    const processingFile = async () => {
+      const stored = await execute(t.url, StoreFile, { fileUrl: `${origin.url}/held.mp4` }, t.apiKey);
+      return stored.data!.storeFile.fileId;
+    };
+    const subscriptionsBack = async (to: number) => {
+      const deadline = Date.now() + 3_000; // well under the watcher's 5 s re-read
+      while (t.app.deps.events.subscriptions > to && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      return t.app.deps.events.subscriptions;
+    };
+
+    it('over SSE, when the client disconnects', async () => {
+      const fileId = await processingFile();
+      const before = t.app.deps.events.subscriptions;
+      const abort = new AbortController();
+      const response = await fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-api-key': t.apiKey },
+        body: JSON.stringify({ query: 'subscription($fileId: ID!) { fileStatus(fileId: $fileId) { status } }', variables: { fileId } }),
+        signal: abort.signal,
+      });
+      const reader = response.body!.getReader();
+      let text = '';
+      while (!text.includes('PROCESSING')) text += new TextDecoder().decode((await reader.read()).value);
+      expect(t.app.deps.events.subscriptions).toBe(before + 1);
+      abort.abort();
+      expect(await subscriptionsBack(before)).toBe(before);
+    });
+
+    it('over WebSocket, when the client unsubscribes or closes the socket', async () => {
+      const fileId = await processingFile();
+      const before = t.app.deps.events.subscriptions;
+      const client = createClient({ url: `${t.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { 'X-API-KEY': t.apiKey }, retryAttempts: 0 });
+      const query = 'subscription($fileId: ID!) { fileStatus(fileId: $fileId) { status } }';
+      const firstEvent = () =>
+        new Promise<() => void>((resolve, reject) => {
+          const unsubscribe = client.subscribe({ query, variables: { fileId } }, { next: () => resolve(unsubscribe), error: reject, complete: () => undefined });
+        });
+      const unsubscribe = await firstEvent();
+      await firstEvent();
+      expect(t.app.deps.events.subscriptions).toBe(before + 2);
+      unsubscribe();
+      expect(await subscriptionsBack(before + 1)).toBe(before + 1);
+      await client.dispose();
+      expect(await subscriptionsBack(before)).toBe(before);
+    });
+  });
 
   it('fileStatus of another account is NOT_FOUND', async () => {
     const stored = await execute(t.url, StoreFile, { fileUrl: `${origin.url}/slow.mp4` }, t.apiKey);

@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../platform/context.ts';
-import { eventsOrTicks } from '../platform/events.ts';
+import { endingWith, eventsOrTicks, type EventSubscription } from '../platform/events.ts';
 import { getCommand, type CommandWithOutputs } from './command-service.ts';
 import { TERMINAL_COMMAND_STATUSES } from './command-status.ts';
 
@@ -9,9 +9,13 @@ const RECHECK_MS = 5_000;
  * Yields the command now, then at each change until it is SUCCESS or FAILED. Progress events carry
  * the live percent (the database keeps it only coarsely), so they are applied without a read.
  */
-export async function* watchCommandStatus(ctx: ServiceContext, commandId: string): AsyncGenerator<CommandWithOutputs> {
+export async function watchCommandStatus(ctx: ServiceContext, commandId: string): Promise<AsyncGenerator<CommandWithOutputs>> {
   const { id } = await getCommand(ctx, commandId); // NOT_FOUND before subscribing
   const events = ctx.events.subscribe('command', id);
+  return endingWith(events, follow(ctx, commandId, events));
+}
+
+async function* follow(ctx: ServiceContext, commandId: string, events: EventSubscription): AsyncGenerator<CommandWithOutputs> {
   try {
     let command = await getCommand(ctx, commandId);
     yield command;

@@ -1,18 +1,22 @@
 import type { File } from '../generated/prisma/client.ts';
 import type { ServiceContext } from '../platform/context.ts';
-import { eventsOrTicks } from '../platform/events.ts';
+import { endingWith, eventsOrTicks, type EventSubscription } from '../platform/events.ts';
 import { TERMINAL_FILE_STATUSES } from './file-status.ts';
 import { getFile } from './files-service.ts';
 
 const RECHECK_MS = 5_000;
 
 /** Yields the file now and at every status change until it is terminal (or deleted). */
-export async function* watchFileStatus(ctx: ServiceContext, fileId: string): AsyncGenerator<File> {
-  let file = await getFile(ctx, fileId); // NOT_FOUND before subscribing to anything
+export async function watchFileStatus(ctx: ServiceContext, fileId: string): Promise<AsyncGenerator<File>> {
+  const { id } = await getFile(ctx, fileId); // NOT_FOUND before subscribing to anything
   // Subscribe before re-reading so that no change between the read and the subscription is lost.
-  const events = ctx.events.subscribe('file', file.id);
+  const events = ctx.events.subscribe('file', id);
+  return endingWith(events, follow(ctx, fileId, events));
+}
+
+async function* follow(ctx: ServiceContext, fileId: string, events: EventSubscription): AsyncGenerator<File> {
   try {
-    file = await getFile(ctx, fileId);
+    let file = await getFile(ctx, fileId);
     yield file;
     let last = `${file.status}:${file.isDeleted}`;
     if (isFinal(file)) return;

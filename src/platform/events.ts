@@ -35,6 +35,8 @@ export interface EventBus {
   watchTopic(topic: StatusEvent['topic'], fn: (event: StatusEvent | null) => void): () => void;
   /** False while the listener connection is down: other processes' events are being missed. */
   readonly listening: boolean;
+  /** Subscriptions not yet ended (a subscriber that went away must not stay among them). */
+  readonly subscriptions: number;
   close(): Promise<void>;
 }
 
@@ -116,6 +118,11 @@ export async function createEventBus(databaseUrl: string, log: Logger): Promise<
     get listening() {
       return listening;
     },
+    get subscriptions() {
+      let count = 0;
+      for (const set of listeners.values()) count += set.size;
+      return count;
+    },
     async close() {
       closed = true;
       listening = false;
@@ -185,4 +192,24 @@ export async function* eventsOrTicks(events: EventSubscription, everyMs: number)
     if (result.done) return;
     yield result.value;
   }
+}
+
+/**
+ * A watcher whose return() takes effect at once. An async generator's own return() waits for its
+ * next yield, and a watcher yields only on a change, which may be hours away: a subscriber that went
+ * away would keep its subscription and its periodic re-reads until then. Ending the subscription
+ * first ends the watcher's loop, and with it the generator.
+ */
+export function endingWith<T>(events: EventSubscription, watcher: AsyncGenerator<T>): AsyncGenerator<T> {
+  return {
+    next: (...args) => watcher.next(...args),
+    throw: (err) => watcher.throw(err),
+    return: async (value) => {
+      await events.return();
+      return watcher.return(value);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }

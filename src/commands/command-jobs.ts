@@ -2,7 +2,7 @@ import type { Job } from 'pg-boss';
 import { z } from 'zod';
 import type { Deps } from '../platform/context.ts';
 import { defineJob, type JobWorker } from '../platform/queue.ts';
-import { resolveSandbox } from './sandbox/index.ts';
+import { sandboxChoice } from './sandbox/index.ts';
 import { runCommand } from './command-runner.ts';
 import { failAbandonedCommand } from './command-finish.ts';
 
@@ -33,15 +33,14 @@ export const runCommandJob = defineJob({
 export const commandJobDefinitions = [commandDeadLetterJob, runCommandJob];
 
 export function commandJobWorkers(deps: Deps): JobWorker<CommandPayload>[] {
-  let sandbox: Promise<'bwrap' | 'none'> | undefined;
+  const sandbox = sandboxChoice(deps.config.sandbox, deps.log, { ffmpegPath: deps.media.ffmpeg });
   return [
     {
       definition: runCommandJob,
       concurrency: deps.config.workerConcurrency,
       long: true,
       handle: async ({ commandId }, job: Job<unknown>) => {
-        sandbox ??= resolveSandbox(deps.config.sandbox, deps.log, { ffmpegPath: deps.media.ffmpeg });
-        await runCommand(deps, await sandbox, commandId, job, runCommandJob.options.retryLimit ?? 0);
+        await runCommand(deps, await sandbox(), commandId, job, runCommandJob.options.retryLimit ?? 0);
       },
     },
     {

@@ -158,6 +158,21 @@ describe('preset CRUD', () => {
     expect(listed.body.presets.map((p: any) => p.preset_id)).not.toContain(id);
     expect((await send('GET', '/api/v1/presets/not-a-uuid')).status).toBe(404);
   });
+
+  it('DELETE and PUT racing on one preset: one DELETE wins, every other answer is 200 or 404, never 500', async () => {
+    for (let round = 0; round < 5; round++) {
+      const id = (await create()).preset_id;
+      const answers = await Promise.all([
+        ...Array.from({ length: 4 }, () => send('DELETE', `/api/v1/presets/${id}`)),
+        ...Array.from({ length: 4 }, (_, i) => send('PUT', `/api/v1/presets/${id}`, { name: `renamed ${i}` })),
+      ]);
+      const statuses = answers.map((a) => a.status);
+      expect(statuses.filter((s) => s !== 200 && s !== 404), JSON.stringify(answers.map((a) => a.body))).toEqual([]);
+      expect(answers.slice(0, 4).filter((a) => a.status === 200)).toHaveLength(1);
+      for (const a of answers.filter((x) => x.status === 404)) expect(a.body.error).toBe('NOT_FOUND');
+      expect(await t.app.deps.db.preset.count({ where: { id } })).toBe(0);
+    }
+  });
 });
 
 describe('preset validation', () => {

@@ -124,12 +124,16 @@ export async function updatePreset(ctx: ServiceContext, presetId: string, change
   const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
   const merged: PresetInput = { ...toInput(current), ...defined };
   await validatePreset(ctx, merged);
-  return ctx.db.preset.update({ where: { id: current.id }, data: toRow(merged) });
+  // By filter, not by unique id: a DELETE may have won the race since the read (404, not a 500).
+  const [updated] = await ctx.db.preset.updateManyAndReturn({ where: { id: current.id, accountId: ctx.accountId }, data: toRow(merged) });
+  if (!updated) throw notFound('Preset');
+  return updated;
 }
 
 export async function deletePreset(ctx: ServiceContext, presetId: string): Promise<{ deleted: true; presetId: string }> {
   const preset = await getPreset(ctx, presetId);
-  await ctx.db.preset.delete({ where: { id: preset.id } });
+  const { count } = await ctx.db.preset.deleteMany({ where: { id: preset.id, accountId: ctx.accountId } });
+  if (count === 0) throw notFound('Preset'); // another DELETE won the race
   return { deleted: true, presetId: preset.id };
 }
 

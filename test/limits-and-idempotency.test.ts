@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, setRateLimit } from '../src/accounts/accounts-service.ts';
+import { idempotencyStore } from '../src/http/idempotency.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { startFixtureServer, type FixtureServer } from './support/http-fixture.ts';
 import { makeMedia } from './support/media.ts';
@@ -138,6 +139,44 @@ describe('Idempotency-Key on POST', () => {
     const good = await storeFile('retry-me', `${origin.url}/clip.mp4`);
     expect(good.status).toBe(200);
     expect((await storeFile('x'.repeat(300), `${origin.url}/clip.mp4`)).status).toBe(400);
+  });
+});
+
+describe('Idempotency-Key claims', () => {
+  const alice = () => t.app.deps.db.account.findUniqueOrThrow({ where: { name: 'alice' } }).then((a) => a.id);
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('a claim left by a process that died is taken over: the retry runs at once instead of waiting and failing', async () => {
+    await t.app.deps.db.idempotencyRecord.create({ data: { accountId: await alice(), key: 'orphaned-1', renewedAt: new Date(Date.now() - 60_000) } });
+    const started = Date.now();
+    const retry = await t.json('/api/v1/files/store-file', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'orphaned-1' },
+      body: JSON.stringify({ file_url: `${origin.url}/clip.mp4` }),
+    });
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const again = await t.json('/api/v1/files/store-file', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'orphaned-1' },
+      body: JSON.stringify({ file_url: `${origin.url}/clip.mp4` }),
+    });
+    expect(again).toMatchObject({ status: 200, body: { file_id: retry.body.file_id } });
+  });
+
+  it('a claim held by a running request is renewed, so a long request keeps its key past the stale limit', async () => {
+    const store = idempotencyStore(t.app.deps.db, { renewEveryMs: 100, staleAfterMs: 400 });
+    const accountId = await alice();
+    expect(await store.begin(accountId, 'long-1')).toBe('claimed');
+    const stop = store.hold(accountId, 'long-1');
+    await sleep(1_000); // 2.5 times the stale limit
+    // A second request with the key waits for the first rather than taking the claim over.
+    const second = store.begin(accountId, 'long-1');
+    await sleep(600);
+    await store.complete(accountId, 'long-1', 'hash-1', 201, { ok: 1 });
+    stop();
+    expect(await second).toEqual({ status: 201, body: { ok: 1 }, requestHash: 'hash-1' });
   });
 });
 

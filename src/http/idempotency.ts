@@ -4,6 +4,17 @@ import { invalidRequest, validationError } from '../platform/errors.ts';
 
 const TTL_MS = 24 * 3600 * 1000;
 const WAIT_FOR_FIRST_MS = 60_000;
+
+export interface ClaimTiming {
+  /** How often a running request renews its claim on a key. */
+  renewEveryMs: number;
+  /** A claim not renewed for this long was left by a process that died: the next request takes it. */
+  staleAfterMs: number;
+}
+
+// Stale well inside WAIT_FOR_FIRST_MS, so a retry that arrives as the first request's process dies
+// takes the key over instead of giving up.
+const CLAIM_TIMING: ClaimTiming = { renewEveryMs: 15_000, staleAfterMs: 45_000 };
 const KEY = /^[\x21-\x7e]{1,255}$/;
 const CANONICAL_DEPTH = 64;
 
@@ -43,7 +54,7 @@ export interface StoredResponse {
  * later request with the same key and the same body gets that answer again and creates nothing; the
  * same key with another body is 422. A request that fails is forgotten, so it can be retried.
  */
-export function idempotencyStore(db: Db) {
+export function idempotencyStore(db: Db, timing: ClaimTiming = CLAIM_TIMING) {
   const where = (accountId: string, key: string) => ({ accountId_key: { accountId, key } });
 
   async function find(accountId: string, key: string) {
@@ -74,9 +85,24 @@ export function idempotencyStore(db: Db) {
         if (record.status !== null && record.requestHash !== null) {
           return { status: record.status, body: record.responseBody, requestHash: record.requestHash };
         }
+        if (Date.now() - record.renewedAt.getTime() > timing.staleAfterMs) {
+          await db.idempotencyRecord.deleteMany({ where: { accountId, key, status: null, renewedAt: record.renewedAt } });
+          continue;
+        }
         if (Date.now() > deadline) throw invalidRequest('A request with this Idempotency-Key is still being processed.');
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
+    },
+
+    /** Renews a claim while its request runs (an upload may take many minutes); returns the stop. */
+    hold(accountId: string, key: string): () => void {
+      const timer = setInterval(() => {
+        db.idempotencyRecord
+          .updateMany({ where: { accountId, key, status: null }, data: { renewedAt: new Date() } })
+          .catch(() => undefined); // a missed renewal only shortens the lease
+      }, timing.renewEveryMs);
+      timer.unref();
+      return () => clearInterval(timer);
     },
 
     async complete(accountId: string, key: string, requestHash: string, status: number, body: unknown): Promise<void> {

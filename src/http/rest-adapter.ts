@@ -81,6 +81,7 @@ export function createRestHandler(routes: RestRoute[], deps: Deps, authorize: Au
           return;
         }
       }
+      const stopRenewing = key ? idempotency.hold(account.accountId, key) : undefined;
       try {
         const body = route.body ? parseWith(route.body, json, 'body') : undefined;
         const result = await route.handle(ctx, { params, query, body, request: req, tap: fingerprint ? (chunk) => fingerprint.update(chunk) : undefined });
@@ -94,6 +95,8 @@ export function createRestHandler(routes: RestRoute[], deps: Deps, authorize: Au
       } catch (err) {
         if (key) await idempotency.release(account.accountId, key).catch(() => undefined);
         throw err;
+      } finally {
+        stopRenewing?.();
       }
     } catch (err) {
       sendError(res, err, requestId, log);

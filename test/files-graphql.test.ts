@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { parse } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { WebSocket } from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './gql/index.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { execute, subscribeSse, subscribeWs } from './support/graphql-client.ts';
@@ -164,11 +164,22 @@ describe('GraphQL files', () => {
   describe('a subscriber that goes away while nothing changes ends its subscription at once', () => {
     // The import is held by the origin, so the file stays PROCESSING and the watcher has nothing to yield.
     const held: import('node:http').ServerResponse[] = [];
+    const heldFiles: string[] = [];
     beforeAll(() => origin.route('/held.mp4', (_req, res) => void held.push(res)));
-    afterAll(() => held.forEach((res) => res.destroy()));
+    // A held import keeps its worker slot: each test lets its own go (a 404 is not retried), and waits
+    // until it has ended, so the next test's import gets a slot and the counts start from the same point.
+    afterEach(async () => {
+      held.splice(0).forEach((res) => res.writeHead(404).end());
+      for (const fileId of heldFiles.splice(0)) expect((await t.waitForFile(fileId)).status).toBe('FAILED');
+    });
 
+    // Returns once the import job is at the origin: the job holds an event subscription of its own
+    // (abortWhenFileEnds), so the count is read after it, or the job's would be taken for the watcher's.
     const processingFile = async () => {
+      const heldBefore = held.length;
       const stored = await execute(t.url, StoreFile, { fileUrl: `${origin.url}/held.mp4` }, t.apiKey);
+      heldFiles.push(stored.data!.storeFile.fileId);
+      while (held.length === heldBefore) await new Promise((r) => setTimeout(r, 20));
       return stored.data!.storeFile.fileId;
     };
     const subscriptionsBack = async (to: number) => {

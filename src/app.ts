@@ -102,7 +102,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       metrics: createMetrics(),
       shutdown: shutdown.signal,
     };
-    const createdApiKey = await bootstrapApiKey(db, config.bootstrapApiKey);
+    const createdApiKey = await bootstrapApiKey(db, config.bootstrapApiKey, log);
 
     if (config.role !== 'api') {
       // Working directories left by a crash of this process are gone before it takes new work.

@@ -1,8 +1,10 @@
 // The API-key cache on a real Postgres: what anyone can send (new unknown keys) must not evict the
 // valid keys callers use, or a flood of random keys would send every request back to the database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../src/accounts/accounts-service.ts';
-import { generateApiKey } from '../src/accounts/api-keys.ts';
+import { createApiKey, revokeApiKey } from '../src/accounts/accounts-service.ts';
+import { generateApiKey, keyPrefix } from '../src/accounts/api-keys.ts';
+import { bootstrapApiKey } from '../src/accounts/bootstrap.ts';
+import { pino } from 'pino';
 import { createAuthenticator } from '../src/accounts/authenticator.ts';
 import { createDb, type Db } from '../src/platform/db.ts';
 import { createLogger } from '../src/platform/logger.ts';
@@ -35,4 +37,20 @@ describe('API key cache', () => {
     // A fresh authenticator, with no cache, sees the revocation.
     expect(await createAuthenticator(db, createLogger('silent'))(key)).toBeNull();
   }, 60_000);
+});
+
+describe('BOOTSTRAP_API_KEY', () => {
+  it('is created once by processes starting together, and a revoked one stays revoked at the next start', async () => {
+    const warnings: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line).msg) });
+    const key = generateApiKey();
+    expect(await Promise.all([1, 2, 3].map(() => bootstrapApiKey(db, key, log)))).toEqual([undefined, undefined, undefined]);
+    expect(await db.apiKey.count({ where: { prefix: keyPrefix(key) } })).toBe(1);
+    expect(await createAuthenticator(db, log)(key)).toMatchObject({ keyId: expect.any(String) });
+
+    expect(await revokeApiKey(db, keyPrefix(key))).toBe(true);
+    await bootstrapApiKey(db, key, log); // a restart with the same environment
+    expect(await createAuthenticator(db, log)(key)).toBeNull();
+    expect(warnings).toEqual([expect.stringMatching(/BOOTSTRAP_API_KEY was revoked and stays revoked/)]);
+  });
 });

@@ -17,7 +17,9 @@ export interface AuthenticatedAccount {
 }
 
 export async function ensureAccount(db: DbClient, name: string): Promise<{ id: string; name: string }> {
-  return db.account.upsert({ where: { name }, create: { id: randomUUID(), name }, update: {} });
+  // Not upsert: Prisma runs it as a read, then an insert, which fails when two processes start together.
+  await db.account.createMany({ data: [{ id: randomUUID(), name }], skipDuplicates: true });
+  return db.account.findUniqueOrThrow({ where: { name }, select: { id: true, name: true } });
 }
 
 /** Creates a new key for the account (creating the account if needed); the key is shown only here. */
@@ -30,15 +32,15 @@ export async function createApiKey(db: DbClient, accountName: string, key = gene
   return key;
 }
 
-/** Makes sure the given key exists for the account; returns false when it already did. */
-export async function ensureApiKey(db: DbClient, accountName: string, key: string): Promise<boolean> {
+/**
+ * Makes sure the given key exists for the account. A revoked key stays revoked: revoking is how an
+ * operator withdraws a leaked key, and a restart with the old environment must not undo that.
+ */
+export async function ensureApiKey(db: DbClient, accountName: string, key: string): Promise<'created' | 'exists' | 'revoked'> {
   const existing = await db.apiKey.findUnique({ where: { hash: hashApiKey(key) } });
-  if (existing) {
-    if (existing.revokedAt) await db.apiKey.update({ where: { id: existing.id }, data: { revokedAt: null } });
-    return false;
-  }
+  if (existing) return existing.revokedAt ? 'revoked' : 'exists';
   await createApiKey(db, accountName, key);
-  return true;
+  return 'created';
 }
 
 export async function countApiKeys(db: DbClient): Promise<number> {

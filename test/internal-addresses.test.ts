@@ -54,3 +54,25 @@ describe('store-file refuses internal and non-http(s) URLs with 422', () => {
     expect(await t.app.deps.db.file.count()).toBe(rowsBefore);
   });
 });
+
+describe('a URL longer than 8192 characters is refused with 422 and stores nothing', () => {
+  // A public literal address: refused for its length alone, not for where it points.
+  const longUrl = `http://93.184.216.34/${'a'.repeat(8192)}.mp4`;
+  const send = (method: string, path: string, body: unknown) =>
+    t.json(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('store-file', async () => {
+    const rowsBefore = await t.app.deps.db.file.count();
+    const { status, body } = await send('POST', '/api/v1/files/store-file', { file_url: longUrl });
+    expect({ status, error: body.error, loc: body.detail?.[0]?.loc }).toEqual({ status: 422, error: 'VALIDATION_ERROR', loc: ['body', 'file_url'] });
+    expect(body.message).toMatch(/longer than 8192/);
+    expect(await t.app.deps.db.file.count()).toBe(rowsBefore);
+    expect((await send('POST', '/api/v1/files/store-file', { file_url: longUrl.slice(0, 8192) })).status).toBe(200);
+  });
+
+  it('the account webhook', async () => {
+    const { status, body } = await send('PUT', '/api/v1/webhook-config', { url: longUrl });
+    expect({ status, error: body.error, loc: body.detail?.[0]?.loc }).toEqual({ status: 422, error: 'VALIDATION_ERROR', loc: ['body', 'url'] });
+    expect((await t.json('/api/v1/webhook-config')).body).toEqual({ configured: false });
+  });
+});

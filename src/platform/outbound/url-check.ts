@@ -4,6 +4,8 @@ import { lookupAddresses } from './dns-lookup.ts';
 import { OutboundError } from './outbound-error.ts';
 
 const DNS_TIMEOUT_MS = 10_000;
+/** The longest URL accepted from a client (the per-command webhook_url's limit too). */
+export const MAX_URL_LENGTH = 8192;
 
 /** Parses an absolute or (with `base`) relative URL under the outbound rules; throws BAD_URL. */
 export function parseTarget(raw: string, base?: URL): URL {
@@ -52,6 +54,8 @@ export async function checkUrl(
   field: (string | number)[] = ['body', 'file_url'],
 ): Promise<URL> {
   const invalid = (msg: string) => new AppError('VALIDATION_ERROR', msg, [{ loc: field, msg, type: 'value_error' }]);
+  // Stored with the file, command or webhook and shown back on every read: a body-sized URL is refused.
+  if (rawUrl.length > MAX_URL_LENGTH) throw invalid(`The URL is longer than ${MAX_URL_LENGTH} characters.`);
   let url: URL;
   try {
     url = parseTarget(rawUrl);

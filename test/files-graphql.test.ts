@@ -102,6 +102,25 @@ describe('GraphQL files', () => {
     expect(await t.app.deps.db.file.count({ where: { filename: 'twice.png' } })).toBe(0);
   });
 
+  it('a request refused for its key is HTTP 401, as over REST; the schema is readable without a key', async () => {
+    const post = async (query: string, key?: string) => {
+      const response = await fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...(key ? { 'x-api-key': key } : {}) },
+        body: JSON.stringify({ query }),
+      });
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    for (const key of [undefined, `ffsk_${'0'.repeat(64)}`, 'not-a-key']) {
+      const refused = await post('{ files { total } }', key);
+      expect(refused.status).toBe(401);
+      expect(refused.body.errors[0].extensions).toEqual({ code: 'UNAUTHORIZED' });
+    }
+    const schema = await post('{ __schema { queryType { name } } }');
+    expect(schema).toEqual({ status: 200, body: { data: { __schema: { queryType: { name: 'Query' } } } } });
+    expect((await post('{ files { total } }', t.apiKey)).status).toBe(200);
+  });
+
   it('storeFile, files, deleteFile, and errors carry the REST codes', async () => {
     const stored = await execute(t.url, StoreFile, { fileUrl: `${origin.url}/slow.mp4` }, t.apiKey);
     expect(stored.data?.storeFile).toMatchObject({ status: 'PROCESSING', rendiStoreType: 'STORED_FILE', storageUrl: null });

@@ -21,14 +21,21 @@ export function createErrorMasker(log: Logger) {
     const original = asAppError(fromClientHttpError(graphqlError?.originalError ?? error));
     if (original instanceof AppError) {
       const retryAfter = retryAfterOf(original);
+      // yoga answers with this status and these headers: as over REST, a request refused for its key
+      // (missing, unknown, revoked) is 401 and one over the rate limit 429 with Retry-After.
+      const http =
+        retryAfter !== undefined
+          ? { status: ERROR_STATUS[original.code], headers: { 'Retry-After': String(retryAfter) } }
+          : original.code === 'UNAUTHORIZED'
+            ? { status: ERROR_STATUS.UNAUTHORIZED }
+            : undefined;
       return new GraphQLError(original.message, {
         nodes: graphqlError?.nodes,
         path: graphqlError?.path,
         extensions: {
           code: original.code,
           ...(original.detail ? { detail: original.detail } : {}),
-          // yoga answers with this status (when the whole request failed) and these headers.
-          ...(retryAfter === undefined ? {} : { http: { status: ERROR_STATUS[original.code], headers: { 'Retry-After': String(retryAfter) } } }),
+          ...(http ? { http } : {}),
         },
       });
     }

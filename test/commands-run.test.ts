@@ -182,7 +182,7 @@ describe('outputs', () => {
     expect(command.error_message).toMatch(/out_x \(x\.mp4\)/);
   });
 
-  it('a command that fails while storing its outputs keeps none of them, neither records nor bytes', async () => {
+  it('a command that fails while storing its outputs, on every attempt, keeps none of them, neither records nor bytes', async () => {
     // Fault injection on the real storage: the second output cannot be stored, after the first was.
     const storage = t.app.deps.storage;
     const putFile = storage.putFile;
@@ -204,13 +204,39 @@ describe('outputs', () => {
       storage.putFile = putFile;
     }
     expect(command).toMatchObject({ status: 'FAILED', error_status: 'INTERNAL_ERROR', output_files: {} });
-    // The first output had been stored before the second failed.
-    expect(attempts.map((key) => key.split('/').pop())).toEqual(['first-part.png', 'second-part.png']);
+    // Each of the three attempts (a storage failure is tried again) stored the first before the second failed.
+    expect(attempts.map((key) => key.split('/').pop())).toEqual(Array(3).fill(['first-part.png', 'second-part.png']).flat());
     expect(await t.app.deps.db.file.count({ where: { commandId: command.command_id } })).toBe(0);
     const keys: string[] = [];
     for await (const object of storage.list()) keys.push(object.key);
     expect(keys.filter((key) => key.endsWith('/first-part.png'))).toEqual([]);
     expect(keys.some((key) => key.includes(clipId))).toBe(true); // the listing does see stored files
+  });
+
+  it('a storage failure on one attempt is tried again, and the next attempt succeeds', async () => {
+    const storage = t.app.deps.storage;
+    const putFile = storage.putFile;
+    let failures = 0;
+    storage.putFile = (key, file, opts) => {
+      if (key.endsWith('/flaky-store.png') && failures++ === 0) return Promise.reject(new Error('the store is briefly unreachable'));
+      return putFile.call(storage, key, file, opts);
+    };
+    let command;
+    try {
+      const { body } = await post('/api/v1/run-ffmpeg-command', {
+        input_files: { in_video: clipId },
+        output_files: { out_frame: 'flaky-store.png' },
+        ffmpeg_command: '-i {{in_video}} -frames:v 1 {{out_frame}}',
+      });
+      command = await waitCommand(body.command_id);
+    } finally {
+      storage.putFile = putFile;
+    }
+    expect(failures).toBe(2);
+    expect(command).toMatchObject({ status: 'SUCCESS', error_status: null });
+    expect(command.output_files.out_frame).toMatchObject({ status: 'STORED', filename: 'flaky-store.png', is_deleted: false });
+    expect((await fetch(command.output_files.out_frame.storage_url)).status).toBe(200);
+    expect(await t.app.deps.db.file.count({ where: { commandId: command.command_id } })).toBe(1);
   });
 
   it('DELETE /commands/:id/files removes the outputs and keeps the command', async () => {
@@ -231,6 +257,47 @@ describe('outputs', () => {
     const again = await t.json(`/api/v1/commands/${body.command_id}/files`, { method: 'DELETE' });
     expect(again.body).toEqual({ deleted: true, files_deleted: 0 });
     expect((await t.json(`/api/v1/commands/${body.command_id}/files`, { method: 'DELETE', key: t.otherApiKey })).status).toBe(404);
+  });
+
+  it('DELETE /commands/:id/files while the command runs: the outputs it stores afterwards are stored deleted', async () => {
+    // The output is held at the storage until the DELETE has answered, so the command is PROCESSING then.
+    const storage = t.app.deps.storage;
+    const putFile = storage.putFile;
+    let reached!: () => void;
+    const atStorage = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    storage.putFile = async (key, file, opts) => {
+      if (key.endsWith('/late-output.png')) {
+        reached();
+        await released;
+      }
+      return putFile.call(storage, key, file, opts);
+    };
+    let command;
+    try {
+      const { body } = await post('/api/v1/run-ffmpeg-command', {
+        input_files: { in_video: clipId },
+        output_files: { out_late: 'late-output.png' },
+        ffmpeg_command: '-i {{in_video}} -frames:v 1 {{out_late}}',
+      });
+      await atStorage;
+      expect((await t.json(`/api/v1/commands/${body.command_id}`)).body.status).toBe('PROCESSING');
+      const deleted = await t.json(`/api/v1/commands/${body.command_id}/files`, { method: 'DELETE' });
+      expect(deleted).toMatchObject({ status: 200, body: { deleted: true, files_deleted: 0 } });
+      release();
+      command = await waitCommand(body.command_id);
+    } finally {
+      storage.putFile = putFile;
+    }
+    expect(command.status).toBe('SUCCESS');
+    expect(command.output_files.out_late).toMatchObject({ is_deleted: true, storage_url: null, filename: 'late-output.png' });
+    const fileId = command.output_files.out_late.file_id;
+    expect((await t.json(`/api/v1/files/${fileId}`)).body).toMatchObject({ is_deleted: true, storage_url: null });
+    expect((await t.json(`/api/v1/files/${fileId}`, { method: 'DELETE' })).status).toBe(404);
+    const keys: string[] = [];
+    for await (const object of storage.list()) keys.push(object.key);
+    expect(keys.filter((key) => key.includes(fileId))).toEqual([]);
   });
 });
 

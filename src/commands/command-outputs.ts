@@ -58,20 +58,29 @@ async function storeOutput(deps: Deps, command: Command, output: { alias: string
     }
     throw err;
   }
-  await deps.db.file.create({
-    data: {
-      id,
-      accountId: command.accountId,
-      storeType: 'OUTPUT',
-      status: 'STORED',
-      filename,
-      storageKey: key,
-      sizeBytes: BigInt(size),
-      commandId: command.id,
-      outputAlias: alias,
-      ...fields,
-    },
+  const deletedAt = await deps.db.$transaction(async (tx) => {
+    // FOR SHARE: a DELETE of the command's files either sees this row or has flagged the command first.
+    const [flag] = await tx.$queryRaw<{ deleted_at: Date | null }[]>`
+      SELECT outputs_deleted_at AS deleted_at FROM commands WHERE id = ${command.id}::uuid FOR SHARE`;
+    const deletedAt = flag?.deleted_at ?? null;
+    await tx.file.create({
+      data: {
+        id,
+        accountId: command.accountId,
+        storeType: 'OUTPUT',
+        status: 'STORED',
+        filename,
+        storageKey: key,
+        sizeBytes: BigInt(size),
+        commandId: command.id,
+        outputAlias: alias,
+        ...(deletedAt ? { isDeleted: true, deletedAt: new Date() } : {}),
+        ...fields,
+      },
+    });
+    return deletedAt;
   });
+  if (deletedAt) await deps.storage.deletePrefix(`${command.accountId}/${id}/`);
 }
 
 /** Deletes output files (records and bytes) an earlier attempt of this command left behind. */

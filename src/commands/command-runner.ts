@@ -47,8 +47,11 @@ export async function runCommand(deps: Deps, sandbox: 'bwrap' | 'none', commandI
     // Stopped from outside (this process shutting down, or the queue giving the job to another
     // worker): let go without an end state; the queue runs it again.
     const released = signal.aborted;
-    const retryable = err instanceof OutboundError && err.retryable && job.retryCount < retryLimit;
+    // FFmpeg's verdicts (CommandFailure) and refused URLs are final. Anything else (storage or the
+    // database failing, a spawn refused) is most likely passing: tried again, like a lost worker.
+    const retryable = job.retryCount < retryLimit && (err instanceof OutboundError ? err.retryable : !(err instanceof CommandFailure));
     if (released || retryable) {
+      if (!released && !(err instanceof OutboundError)) deps.log.warn({ err, commandId, attempt: job.retryCount + 1 }, 'command attempt failed; trying again');
       await rm(workDir, { recursive: true, force: true });
       throw err;
     }

@@ -85,18 +85,25 @@ export async function waitForCommand(ctx: ServiceContext, commandId: string, wai
   }
 }
 
-/** Removes every output file's bytes and marks them deleted; the command itself is kept. */
+/**
+ * Removes every output file's bytes and marks them deleted; the command itself is kept. On a command
+ * still QUEUED or PROCESSING, the outputs it stores later are stored deleted (see storeOutput).
+ */
 export async function deleteCommandFiles(ctx: ServiceContext, commandId: string): Promise<{ deleted: true; filesDeleted: number }> {
   const command = await getCommand(ctx, commandId);
-  const live = command.outputFiles.filter((f) => !f.isDeleted);
-  const claimed = await ctx.db.file.updateMany({
-    where: { id: { in: live.map((f) => f.id) }, isDeleted: false },
-    data: { isDeleted: true, deletedAt: new Date() },
+  const live = await ctx.db.$transaction(async (tx) => {
+    // Waits for outputs being recorded now (they hold the row FOR SHARE), so they are among those read next.
+    await tx.command.update({ where: { id: command.id }, data: { outputsDeletedAt: command.outputsDeletedAt ?? new Date() } });
+    return tx.file.updateManyAndReturn({
+      where: { commandId: command.id, accountId: ctx.accountId, isDeleted: false },
+      data: { isDeleted: true, deletedAt: new Date() },
+      select: { id: true, accountId: true },
+    });
   });
   // Announced before the bytes go: should a storage delete fail, the files are deleted already and
   // no process may keep showing them as live.
   await Promise.all(live.map((f) => publishFileStatus(ctx, f.id)));
   await Promise.all(live.map((f) => ctx.storage.deletePrefix(`${f.accountId}/${f.id}/`)));
   await publishCommandStatus(ctx, command.id, command.status);
-  return { deleted: true, filesDeleted: claimed.count };
+  return { deleted: true, filesDeleted: live.length };
 }

@@ -22,6 +22,25 @@ afterAll(async () => {
 const post = (path: string, body: unknown) =>
   t.json(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const waitCommand = async (id: string) => (await t.json(`/api/v1/commands/${id}?wait=60`)).body;
+const runAndWait = async (request: unknown) => waitCommand((await post('/api/v1/run-ffmpeg-command', request)).body.command_id);
+
+type PutFile = TestApp['app']['deps']['storage']['putFile'];
+/** Fault injection on the real storage: putFile is replaced (around the real one) while run() goes. */
+async function withPutFile<T>(replace: (real: PutFile) => PutFile, run: () => Promise<T>): Promise<T> {
+  const storage = t.app.deps.storage;
+  const putFile = storage.putFile;
+  storage.putFile = replace((key, file, opts) => putFile.call(storage, key, file, opts));
+  try {
+    return await run();
+  } finally {
+    storage.putFile = putFile;
+  }
+}
+const storedKeys = async () => {
+  const keys: string[] = [];
+  for await (const object of t.app.deps.storage.list()) keys.push(object.key);
+  return keys;
+};
 
 describe('running FFmpeg commands', () => {
   it('transcodes an uploaded clip: SUCCESS with a stored, probed output', async () => {
@@ -183,55 +202,36 @@ describe('outputs', () => {
   });
 
   it('a command that fails while storing its outputs, on every attempt, keeps none of them, neither records nor bytes', async () => {
-    // Fault injection on the real storage: the second output cannot be stored, after the first was.
-    const storage = t.app.deps.storage;
-    const putFile = storage.putFile;
+    // The second output cannot be stored, after the first was.
     const attempts: string[] = [];
-    storage.putFile = (key, file, opts) => {
-      attempts.push(key);
-      if (key.endsWith('/second-part.png')) return Promise.reject(new Error('the disk failed'));
-      return putFile.call(storage, key, file, opts);
-    };
-    let command;
-    try {
-      const { body } = await post('/api/v1/run-ffmpeg-command', {
-        input_files: { in_video: clipId },
-        output_files: { out_first: 'first-part.png', out_second: 'second-part.png' },
-        ffmpeg_command: '-i {{in_video}} -frames:v 1 {{out_first}} -frames:v 1 {{out_second}}',
-      });
-      command = await waitCommand(body.command_id);
-    } finally {
-      storage.putFile = putFile;
-    }
+    const command = await withPutFile(
+      (real) => (key, file, opts) => {
+        attempts.push(key);
+        return key.endsWith('/second-part.png') ? Promise.reject(new Error('the disk failed')) : real(key, file, opts);
+      },
+      () =>
+        runAndWait({
+          input_files: { in_video: clipId },
+          output_files: { out_first: 'first-part.png', out_second: 'second-part.png' },
+          ffmpeg_command: '-i {{in_video}} -frames:v 1 {{out_first}} -frames:v 1 {{out_second}}',
+        }),
+    );
     expect(command).toMatchObject({ status: 'FAILED', error_status: 'INTERNAL_ERROR', output_files: {} });
     // Each of the three attempts (a storage failure is tried again) stored the first before the second failed.
     expect(attempts.map((key) => key.split('/').pop())).toEqual(Array(3).fill(['first-part.png', 'second-part.png']).flat());
     expect(await t.app.deps.db.file.count({ where: { commandId: command.command_id } })).toBe(0);
-    const keys: string[] = [];
-    for await (const object of storage.list()) keys.push(object.key);
+    const keys = await storedKeys();
     expect(keys.filter((key) => key.endsWith('/first-part.png'))).toEqual([]);
     expect(keys.some((key) => key.includes(clipId))).toBe(true); // the listing does see stored files
   });
 
   it('a storage failure on one attempt is tried again, and the next attempt succeeds', async () => {
-    const storage = t.app.deps.storage;
-    const putFile = storage.putFile;
     let failures = 0;
-    storage.putFile = (key, file, opts) => {
-      if (key.endsWith('/flaky-store.png') && failures++ === 0) return Promise.reject(new Error('the store is briefly unreachable'));
-      return putFile.call(storage, key, file, opts);
-    };
-    let command;
-    try {
-      const { body } = await post('/api/v1/run-ffmpeg-command', {
-        input_files: { in_video: clipId },
-        output_files: { out_frame: 'flaky-store.png' },
-        ffmpeg_command: '-i {{in_video}} -frames:v 1 {{out_frame}}',
-      });
-      command = await waitCommand(body.command_id);
-    } finally {
-      storage.putFile = putFile;
-    }
+    const command = await withPutFile(
+      (real) => (key, file, opts) =>
+        key.endsWith('/flaky-store.png') && failures++ === 0 ? Promise.reject(new Error('the store is briefly unreachable')) : real(key, file, opts),
+      () => runAndWait({ input_files: { in_video: clipId }, output_files: { out_frame: 'flaky-store.png' }, ffmpeg_command: '-i {{in_video}} -frames:v 1 {{out_frame}}' }),
+    );
     expect(failures).toBe(2);
     expect(command).toMatchObject({ status: 'SUCCESS', error_status: null });
     expect(command.output_files.out_frame).toMatchObject({ status: 'STORED', filename: 'flaky-store.png', is_deleted: false });
@@ -261,43 +261,38 @@ describe('outputs', () => {
 
   it('DELETE /commands/:id/files while the command runs: the outputs it stores afterwards are stored deleted', async () => {
     // The output is held at the storage until the DELETE has answered, so the command is PROCESSING then.
-    const storage = t.app.deps.storage;
-    const putFile = storage.putFile;
     let reached!: () => void;
     const atStorage = new Promise<void>((resolve) => (reached = resolve));
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    storage.putFile = async (key, file, opts) => {
-      if (key.endsWith('/late-output.png')) {
-        reached();
-        await released;
-      }
-      return putFile.call(storage, key, file, opts);
-    };
-    let command;
-    try {
-      const { body } = await post('/api/v1/run-ffmpeg-command', {
-        input_files: { in_video: clipId },
-        output_files: { out_late: 'late-output.png' },
-        ffmpeg_command: '-i {{in_video}} -frames:v 1 {{out_late}}',
-      });
-      await atStorage;
-      expect((await t.json(`/api/v1/commands/${body.command_id}`)).body.status).toBe('PROCESSING');
-      const deleted = await t.json(`/api/v1/commands/${body.command_id}/files`, { method: 'DELETE' });
-      expect(deleted).toMatchObject({ status: 200, body: { deleted: true, files_deleted: 0 } });
-      release();
-      command = await waitCommand(body.command_id);
-    } finally {
-      storage.putFile = putFile;
-    }
+    const command = await withPutFile(
+      (real) => async (key, file, opts) => {
+        if (key.endsWith('/late-output.png')) {
+          reached();
+          await released;
+        }
+        return real(key, file, opts);
+      },
+      async () => {
+        const { body } = await post('/api/v1/run-ffmpeg-command', {
+          input_files: { in_video: clipId },
+          output_files: { out_late: 'late-output.png' },
+          ffmpeg_command: '-i {{in_video}} -frames:v 1 {{out_late}}',
+        });
+        await atStorage;
+        expect((await t.json(`/api/v1/commands/${body.command_id}`)).body.status).toBe('PROCESSING');
+        const deleted = await t.json(`/api/v1/commands/${body.command_id}/files`, { method: 'DELETE' });
+        expect(deleted).toMatchObject({ status: 200, body: { deleted: true, files_deleted: 0 } });
+        release();
+        return waitCommand(body.command_id);
+      },
+    );
     expect(command.status).toBe('SUCCESS');
     expect(command.output_files.out_late).toMatchObject({ is_deleted: true, storage_url: null, filename: 'late-output.png' });
     const fileId = command.output_files.out_late.file_id;
     expect((await t.json(`/api/v1/files/${fileId}`)).body).toMatchObject({ is_deleted: true, storage_url: null });
     expect((await t.json(`/api/v1/files/${fileId}`, { method: 'DELETE' })).status).toBe(404);
-    const keys: string[] = [];
-    for await (const object of storage.list()) keys.push(object.key);
-    expect(keys.filter((key) => key.includes(fileId))).toEqual([]);
+    expect((await storedKeys()).filter((key) => key.includes(fileId))).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { GraphQLError, type DocumentNode } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -99,6 +99,10 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
           const errors = validate(args.schema, args.document);
           return errors.length ? errors : args;
         },
+        // extensions.http (a status, Retry-After) tells yoga how to answer over HTTP; a socket message
+        // has no status, and the client is not to see it.
+        onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map(withoutHttp) } : undefined),
+        onError: (_ctx, _id, _payload, errors) => errors.map(withoutHttp),
       },
       wss,
     );
@@ -106,6 +110,12 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
   }
 
   return { yoga, attachWebSocket };
+}
+
+function withoutHttp(error: GraphQLError): GraphQLFormattedError {
+  const { http: _http, ...extensions } = error.extensions ?? {};
+  const { extensions: _all, ...formatted } = error.toJSON();
+  return Object.keys(extensions).length ? { ...formatted, extensions } : formatted;
 }
 
 function readKey(params: Record<string, unknown> | undefined): string | undefined {

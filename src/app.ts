@@ -91,7 +91,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const deps: Deps = {
       config,
       db,
-      storage: createStorage({ dataDir: config.dataDir, s3: config.s3 }),
+      storage: createStorage({ dataDir: config.dataDir, s3: config.s3, log }),
       queue,
       events,
       fileCache: createFileCache(events),

@@ -1,12 +1,13 @@
 // Picks the storage driver from configuration: S3 when a bucket is configured, else local disk.
 import path from 'node:path';
 import type { Config } from '../../config.ts';
+import type { Logger } from '../logger.ts';
 import type { StorageDriver } from './driver.ts';
 import { createLocalDriver } from './local-driver.ts';
 import { createS3Driver } from './s3-driver.ts';
 
-export function createStorage(config: { dataDir: string; s3: Config['s3'] }): StorageDriver {
-  return config.s3 ? createS3Driver(config.s3) : createLocalDriver(path.join(config.dataDir, 'storage'));
+export function createStorage(config: { dataDir: string; s3: Config['s3']; log?: Pick<Logger, 'warn'> }): StorageDriver {
+  return config.s3 ? createS3Driver({ ...config.s3, log: config.log }) : createLocalDriver(path.join(config.dataDir, 'storage'));
 }
 
 export {

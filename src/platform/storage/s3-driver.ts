@@ -26,6 +26,7 @@ import {
 } from './driver.ts';
 import { sendLargeBodiesUnsignedOverTls } from './s3-unsigned-payload.ts';
 import { uploadStream } from './s3-stream-upload.ts';
+import type { Logger } from '../logger.ts';
 
 export interface S3DriverConfig {
   bucket: string;
@@ -38,6 +39,8 @@ export interface S3DriverConfig {
   connectTimeoutMs?: number;
   /** A request or response that moves no byte for this long fails (default 120 s, as the API's own idle limit). */
   idleTimeoutMs?: number;
+  /** Hears of what the driver could not clean up: a failed multipart upload it could not abort. */
+  log?: Pick<Logger, 'warn'>;
 }
 
 // An upload holds up to queueSize parts in flight plus one being filled: with the S3 minimum part
@@ -131,7 +134,12 @@ export function createS3Driver(cfg: S3DriverConfig): StorageDriver {
       );
       try {
         // The multipart upload is aborted on failure, so no parts are left behind.
-        await uploadStream(client, { Bucket: bucket, Key: key, ContentType: opts.contentType }, counter, partSizeFor(opts.maxBytes), QUEUE_SIZE);
+        await uploadStream(client, { Bucket: bucket, Key: key, ContentType: opts.contentType }, counter, partSizeFor(opts.maxBytes), QUEUE_SIZE, (abortErr, uploadId) =>
+          cfg.log?.warn(
+            { err: abortErr, key, uploadId },
+            'a failed multipart upload could not be aborted: its parts stay in the bucket until a lifecycle rule (AbortIncompleteMultipartUpload) ends it',
+          ),
+        );
         return { size: counter.bytes };
       } catch (err) {
         counter.destroy();

@@ -29,6 +29,7 @@ export async function uploadStream(
   body: AsyncIterable<Buffer>,
   partSize: number,
   queueSize: number,
+  onAbortFailed?: (err: unknown, uploadId: string) => void,
 ): Promise<void> {
   const parallel = Math.max(1, queueSize);
   const spare: Buffer[] = [];
@@ -98,7 +99,8 @@ export async function uploadStream(
   } catch (err) {
     if (uploadId !== undefined) {
       await Promise.allSettled(inFlight);
-      await client.send(new AbortMultipartUploadCommand({ Bucket: target.Bucket, Key: target.Key, UploadId: uploadId })).catch(() => undefined);
+      const id = uploadId;
+      await client.send(new AbortMultipartUploadCommand({ Bucket: target.Bucket, Key: target.Key, UploadId: id })).catch((abortErr: unknown) => onAbortFailed?.(abortErr, id));
     }
     throw err;
   }

@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   S3Client,
@@ -412,6 +413,29 @@ describe('S3 upload when a part fails', () => {
     expect(sent.some((c) => c instanceof AbortMultipartUploadCommand)).toBe(true);
     expect(sent.some((c) => c instanceof CompleteMultipartUploadCommand)).toBe(false);
     expect(await real.send(new HeadObjectCommand({ Bucket: BUCKET, Key })).then(() => 'stored', () => 'missing')).toBe('missing');
+  });
+
+  it('says so when the abort fails too, naming the upload whose parts stay behind', async () => {
+    const real = new S3Client({ ...s3Config(), credentials: CREDENTIALS, requestChecksumCalculation: 'WHEN_REQUIRED' });
+    let created: string | undefined;
+    const client = {
+      async send(command: object) {
+        if (command instanceof UploadPartCommand && command.input.PartNumber === 2) throw new Error('part 2 lost');
+        if (command instanceof AbortMultipartUploadCommand) throw new Error('abort refused');
+        const result = await real.send(command as never);
+        if (command instanceof CreateMultipartUploadCommand) created = (result as { UploadId?: string }).UploadId;
+        return result;
+      },
+    } as unknown as S3Client;
+    const told: { err: unknown; uploadId: string }[] = [];
+    const body = (async function* () {
+      for (let i = 0; i < 12; i++) yield randomBytes(MiB);
+    })();
+    await expect(
+      uploadStream(client, { Bucket: BUCKET, Key: 'acct/abort-refused/x.bin' }, body, 5 * MiB, 2, (err, uploadId) => told.push({ err, uploadId })),
+    ).rejects.toThrow('part 2 lost');
+    expect(created).toMatch(/\S/);
+    expect(told).toEqual([{ err: new Error('abort refused'), uploadId: created }]);
   });
 });
 

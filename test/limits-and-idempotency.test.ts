@@ -166,17 +166,35 @@ describe('Idempotency-Key claims', () => {
   });
 
   it('a claim held by a running request is renewed, so a long request keeps its key past the stale limit', async () => {
-    const store = idempotencyStore(t.app.deps.db, { renewEveryMs: 100, staleAfterMs: 400 });
+    const store = idempotencyStore(t.app.deps.db, { renewEveryMs: 100, staleAfterMs: 1_500 });
     const accountId = await alice();
-    expect(await store.begin(accountId, 'long-1')).toBe('claimed');
-    const stop = store.hold(accountId, 'long-1');
-    await sleep(1_000); // 2.5 times the stale limit
+    const first = await store.begin(accountId, 'long-1');
+    if (!('claim' in first)) throw new Error('the first request must claim the key');
+    const stop = store.hold(accountId, 'long-1', first.claim);
+    await sleep(3_000); // twice the stale limit
     // A second request with the key waits for the first rather than taking the claim over.
     const second = store.begin(accountId, 'long-1');
     await sleep(600);
-    await store.complete(accountId, 'long-1', 'hash-1', 201, { ok: 1 });
+    expect(await store.complete(accountId, 'long-1', first.claim, 'hash-1', 201, { ok: 1 })).toBe(true);
     stop();
     expect(await second).toEqual({ status: 201, body: { ok: 1 }, requestHash: 'hash-1' });
+  });
+
+  it('a request whose claim was taken over cannot complete, renew or release the claim of the request that took it', async () => {
+    // Renewals far apart: the first request's claim goes stale while it still runs.
+    const store = idempotencyStore(t.app.deps.db, { renewEveryMs: 60_000, staleAfterMs: 300 });
+    const accountId = await alice();
+    const first = await store.begin(accountId, 'taken-1');
+    await sleep(800);
+    const second = await store.begin(accountId, 'taken-1');
+    if (!('claim' in first) || !('claim' in second)) throw new Error('both requests must claim the key in turn');
+    expect(second.claim).not.toBe(first.claim);
+    expect(await store.complete(accountId, 'taken-1', first.claim, 'hash-first', 200, { from: 'first' })).toBe(false);
+    await store.release(accountId, 'taken-1', first.claim);
+    const record = () => t.app.deps.db.idempotencyRecord.findUniqueOrThrow({ where: { accountId_key: { accountId, key: 'taken-1' } } });
+    expect(await record()).toMatchObject({ claim: second.claim, status: null });
+    expect(await store.complete(accountId, 'taken-1', second.claim, 'hash-second', 200, { from: 'second' })).toBe(true);
+    expect(await store.begin(accountId, 'taken-1')).toEqual({ status: 200, body: { from: 'second' }, requestHash: 'hash-second' });
   });
 });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../platform/db.ts';
 import { invalidRequest, validationError } from '../platform/errors.ts';
@@ -72,48 +73,59 @@ export function idempotencyStore(db: Db, timing: ClaimTiming = CLAIM_TIMING) {
       return key;
     },
 
-    /** Either the earlier answer (waiting for it when that request is still running) or a claim on the key. */
-    async begin(accountId: string, key: string): Promise<StoredResponse | 'claimed'> {
+    /**
+     * Either the earlier answer (waiting for it when that request is still running) or a claim on the
+     * key: a token that hold, complete and release name, so a request whose claim was taken over (its
+     * renewals were late) cannot touch the claim of the request that took it.
+     */
+    async begin(accountId: string, key: string): Promise<StoredResponse | { claim: string }> {
       const deadline = Date.now() + WAIT_FOR_FIRST_MS;
       for (;;) {
         const record = await find(accountId, key);
         if (!record) {
-          const created = await db.idempotencyRecord.createMany({ data: [{ accountId, key }], skipDuplicates: true });
-          if (created.count === 1) return 'claimed';
+          const claim = randomUUID();
+          // Raw, so renewed_at is the database's now(), as every renewal and staleness check uses.
+          const created = await db.$executeRaw`
+            INSERT INTO idempotency_records (account_id, "key", claim) VALUES (${accountId}::uuid, ${key}, ${claim}::uuid)
+            ON CONFLICT DO NOTHING`;
+          if (created === 1) return { claim };
           continue; // another request claimed it a moment ago
         }
         if (record.status !== null && record.requestHash !== null) {
           return { status: record.status, body: record.responseBody, requestHash: record.requestHash };
         }
-        if (Date.now() - record.renewedAt.getTime() > timing.staleAfterMs) {
-          await db.idempotencyRecord.deleteMany({ where: { accountId, key, status: null, renewedAt: record.renewedAt } });
-          continue;
-        }
+        // By the database's clock: the processes' clocks may disagree with one another.
+        const takenOver = await db.$executeRaw`
+          DELETE FROM idempotency_records WHERE account_id = ${accountId}::uuid AND "key" = ${key} AND status IS NULL
+            AND renewed_at < now() - make_interval(secs => ${timing.staleAfterMs / 1000})`;
+        if (takenOver > 0) continue;
         if (Date.now() > deadline) throw invalidRequest('A request with this Idempotency-Key is still being processed.');
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     },
 
     /** Renews a claim while its request runs (an upload may take many minutes); returns the stop. */
-    hold(accountId: string, key: string): () => void {
+    hold(accountId: string, key: string, claim: string): () => void {
       const timer = setInterval(() => {
-        db.idempotencyRecord
-          .updateMany({ where: { accountId, key, status: null }, data: { renewedAt: new Date() } })
-          .catch(() => undefined); // a missed renewal only shortens the lease
+        db.$executeRaw`
+          UPDATE idempotency_records SET renewed_at = now()
+          WHERE account_id = ${accountId}::uuid AND "key" = ${key} AND claim = ${claim}::uuid AND status IS NULL`.catch(() => undefined); // a missed renewal only shortens the lease
       }, timing.renewEveryMs);
       timer.unref();
       return () => clearInterval(timer);
     },
 
-    async complete(accountId: string, key: string, requestHash: string, status: number, body: unknown): Promise<void> {
-      await db.idempotencyRecord.update({
-        where: where(accountId, key),
+    /** Keeps the answer for replay; false when the claim was taken over meanwhile (the answer is not kept). */
+    async complete(accountId: string, key: string, claim: string, requestHash: string, status: number, body: unknown): Promise<boolean> {
+      const kept = await db.idempotencyRecord.updateMany({
+        where: { accountId, key, claim, status: null },
         data: { requestHash, status, responseBody: body as Prisma.InputJsonValue },
       });
+      return kept.count === 1;
     },
 
-    async release(accountId: string, key: string): Promise<void> {
-      await db.idempotencyRecord.deleteMany({ where: { accountId, key, status: null } });
+    async release(accountId: string, key: string, claim: string): Promise<void> {
+      await db.idempotencyRecord.deleteMany({ where: { accountId, key, claim, status: null } });
     },
 
     assertSameRequest(stored: StoredResponse, requestHash: string): void {

@@ -72,16 +72,18 @@ export function createRestHandler(routes: RestRoute[], deps: Deps, authorize: Au
       const text = route.body ? await readJsonText(req) : undefined;
       const json = text === undefined ? undefined : parseJson(text);
       if (text !== undefined) fingerprint?.update(canonicalJson(json) ?? text);
+      let claim: string | undefined;
       if (key && fingerprint) {
         const earlier = await idempotency.begin(account.accountId, key);
-        if (earlier !== 'claimed') {
+        if (!('claim' in earlier)) {
           if (text === undefined) await fingerprintForm(req, route, fingerprint);
           idempotency.assertSameRequest(earlier, fingerprint.digest('hex'));
           sendJson(res, earlier.status, earlier.body, { 'idempotent-replayed': 'true' });
           return;
         }
+        claim = earlier.claim;
       }
-      const stopRenewing = key ? idempotency.hold(account.accountId, key) : undefined;
+      const stopRenewing = key && claim ? idempotency.hold(account.accountId, key, claim) : undefined;
       try {
         const body = route.body ? parseWith(route.body, json, 'body') : undefined;
         const result = await route.handle(ctx, { params, query, body, request: req, tap: fingerprint ? (chunk) => fingerprint.update(chunk) : undefined });
@@ -90,10 +92,13 @@ export function createRestHandler(routes: RestRoute[], deps: Deps, authorize: Au
           return;
         }
         const status = result.status ?? route.response.status;
-        if (key && fingerprint) await idempotency.complete(account.accountId, key, fingerprint.digest('hex'), status, result.body ?? {});
+        if (key && claim && fingerprint) {
+          const kept = await idempotency.complete(account.accountId, key, claim, fingerprint.digest('hex'), status, result.body ?? {});
+          if (!kept) log.warn({ idempotencyKey: key }, 'this request lost its Idempotency-Key claim while it ran: its answer is not kept for replay');
+        }
         sendJson(res, status, result.body ?? {});
       } catch (err) {
-        if (key) await idempotency.release(account.accountId, key).catch(() => undefined);
+        if (key && claim) await idempotency.release(account.accountId, key, claim).catch(() => undefined);
         throw err;
       } finally {
         stopRenewing?.();

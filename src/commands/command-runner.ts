@@ -6,6 +6,7 @@ import type { Command } from '../generated/prisma/client.ts';
 import type { Deps } from '../platform/context.ts';
 import { probeMedia } from '../platform/media/index.ts';
 import { OutboundError } from '../platform/outbound/index.ts';
+import { isPassingFailure } from '../platform/passing-errors.ts';
 import { splitCommandLine } from './command-line.ts';
 import { fetchInput, localInputName, resolveInput, type InputSource } from './command-inputs.ts';
 import { CommandFailure } from './command-failure.ts';
@@ -47,9 +48,9 @@ export async function runCommand(deps: Deps, sandbox: 'bwrap' | 'none', commandI
     // Stopped from outside (this process shutting down, or the queue giving the job to another
     // worker): let go without an end state; the queue runs it again.
     const released = signal.aborted;
-    // FFmpeg's verdicts (CommandFailure) and refused URLs are final. Anything else (storage or the
-    // database failing, a spawn refused) is most likely passing: tried again, like a lost worker.
-    const retryable = job.retryCount < retryLimit && (err instanceof OutboundError ? err.retryable : !(err instanceof CommandFailure));
+    // FFmpeg's verdicts (CommandFailure), refused URLs and bugs are final; storage, the database or
+    // the network failing for now is tried again, like a lost worker.
+    const retryable = job.retryCount < retryLimit && (err instanceof OutboundError ? err.retryable : isPassingFailure(err));
     if (released || retryable) {
       if (!released && !(err instanceof OutboundError)) deps.log.warn({ err, commandId, attempt: job.retryCount + 1 }, 'command attempt failed; trying again');
       await rm(workDir, { recursive: true, force: true });

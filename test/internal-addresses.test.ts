@@ -68,6 +68,10 @@ describe('a URL longer than 8192 characters is refused with 422 and stores nothi
     expect(body.message).toMatch(/longer than 8192/);
     expect(await t.app.deps.db.file.count()).toBe(rowsBefore);
     expect((await send('POST', '/api/v1/files/store-file', { file_url: longUrl.slice(0, 8192) })).status).toBe(200);
+    // Short as sent, long as stored: each é becomes %C3%A9.
+    const encoded = await send('POST', '/api/v1/files/store-file', { file_url: `http://93.184.216.34/${'é'.repeat(2000)}.mp4` });
+    expect({ status: encoded.status, message: encoded.body.message }).toEqual({ status: 422, message: 'The URL is longer than 8192 characters once percent-encoded.' });
+    expect(await t.app.deps.db.file.count()).toBe(rowsBefore + 1);
   });
 
   it('the account webhook', async () => {

@@ -62,6 +62,8 @@ export async function checkUrl(
   } catch (err) {
     throw invalid((err as Error).message);
   }
+  // What is stored is the parsed form, where each non-ASCII character takes up to 9 characters.
+  if (url.href.length > MAX_URL_LENGTH) throw invalid(`The URL is longer than ${MAX_URL_LENGTH} characters once percent-encoded.`);
   const host = bareHost(url);
   const literal = parseHostAsIp(host);
   let addresses: string[];

@@ -199,8 +199,8 @@ describe('GraphQL files', () => {
       for (const fileId of heldFiles.splice(0)) expect((await t.waitForFile(fileId)).status).toBe('FAILED');
     });
 
-    // Returns once the import job is at the origin: the job holds an event subscription of its own
-    // (abortWhenFileEnds), so the count is read after it, or the job's would be taken for the watcher's.
+    // Returns once the import job is at the origin: the job holds a subscription to the file's events
+    // of its own (abortWhenFileEnds), so the count is read after it, or the job's would be taken for the watcher's.
     const processingFile = async () => {
       const heldBefore = held.length;
       const stored = await execute(t.url, StoreFile, { fileUrl: `${origin.url}/held.mp4` }, t.apiKey);
@@ -208,15 +208,16 @@ describe('GraphQL files', () => {
       while (held.length === heldBefore) await new Promise((r) => setTimeout(r, 20));
       return stored.data!.storeFile.fileId;
     };
-    const subscriptionsBack = async (to: number) => {
+    const subscriptionsTo = (fileId: string) => t.app.deps.events.subscriptionsTo('file', fileId);
+    const subscriptionsBack = async (fileId: string, to: number) => {
       const deadline = Date.now() + 3_000; // well under the watcher's 5 s re-read
-      while (t.app.deps.events.subscriptions > to && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      return t.app.deps.events.subscriptions;
+      while (subscriptionsTo(fileId) > to && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      return subscriptionsTo(fileId);
     };
 
     it('over SSE, when the client disconnects', async () => {
       const fileId = await processingFile();
-      const before = t.app.deps.events.subscriptions;
+      const before = subscriptionsTo(fileId);
       const abort = new AbortController();
       const response = await fetch(`${t.url}/graphql`, {
         method: 'POST',
@@ -226,15 +227,19 @@ describe('GraphQL files', () => {
       });
       const reader = response.body!.getReader();
       let text = '';
-      while (!text.includes('PROCESSING')) text += new TextDecoder().decode((await reader.read()).value);
-      expect(t.app.deps.events.subscriptions).toBe(before + 1);
+      while (!text.includes('PROCESSING')) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the stream ended before PROCESSING: ${text}`);
+        text += new TextDecoder().decode(value);
+      }
+      expect(subscriptionsTo(fileId)).toBe(before + 1);
       abort.abort();
-      expect(await subscriptionsBack(before)).toBe(before);
+      expect(await subscriptionsBack(fileId, before)).toBe(before);
     });
 
     it('over WebSocket, when the client unsubscribes or closes the socket', async () => {
       const fileId = await processingFile();
-      const before = t.app.deps.events.subscriptions;
+      const before = subscriptionsTo(fileId);
       const client = createClient({ url: `${t.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { 'X-API-KEY': t.apiKey }, retryAttempts: 0 });
       const query = 'subscription($fileId: ID!) { fileStatus(fileId: $fileId) { status } }';
       const firstEvent = () =>
@@ -243,11 +248,11 @@ describe('GraphQL files', () => {
         });
       const unsubscribe = await firstEvent();
       await firstEvent();
-      expect(t.app.deps.events.subscriptions).toBe(before + 2);
+      expect(subscriptionsTo(fileId)).toBe(before + 2);
       unsubscribe();
-      expect(await subscriptionsBack(before + 1)).toBe(before + 1);
+      expect(await subscriptionsBack(fileId, before + 1)).toBe(before + 1);
       await client.dispose();
-      expect(await subscriptionsBack(before)).toBe(before);
+      expect(await subscriptionsBack(fileId, before)).toBe(before);
     });
   });
 

@@ -35,8 +35,8 @@ export interface EventBus {
   watchTopic(topic: StatusEvent['topic'], fn: (event: StatusEvent | null) => void): () => void;
   /** False while the listener connection is down: other processes' events are being missed. */
   readonly listening: boolean;
-  /** Subscriptions not yet ended (a subscriber that went away must not stay among them). */
-  readonly subscriptions: number;
+  /** Subscriptions to one object's events not yet ended (a subscriber that went away must not stay among them). */
+  subscriptionsTo(topic: StatusEvent['topic'], id: string): number;
   close(): Promise<void>;
 }
 
@@ -118,10 +118,8 @@ export async function createEventBus(databaseUrl: string, log: Logger): Promise<
     get listening() {
       return listening;
     },
-    get subscriptions() {
-      let count = 0;
-      for (const set of listeners.values()) count += set.size;
-      return count;
+    subscriptionsTo(topic, id) {
+      return listeners.get(`${topic}:${id}`)?.size ?? 0;
     },
     async close() {
       closed = true;

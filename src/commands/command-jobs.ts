@@ -32,15 +32,31 @@ export const runCommandJob = defineJob({
 
 export const commandJobDefinitions = [commandDeadLetterJob, runCommandJob];
 
-export function commandJobWorkers(deps: Deps): JobWorker<CommandPayload>[] {
-  const sandbox = sandboxChoice(deps.config.sandbox, deps.log, { ffmpegPath: deps.media.ffmpeg });
+export function commandJobWorkers(
+  deps: Deps,
+  sandbox = sandboxChoice(deps.config.sandbox, deps.log, { ffmpegPath: deps.media.ffmpeg }),
+): JobWorker<CommandPayload>[] {
   return [
     {
       definition: runCommandJob,
       concurrency: deps.config.workerConcurrency,
       long: true,
       handle: async ({ commandId }, job: Job<unknown>) => {
-        await runCommand(deps, await sandbox(), commandId, job, runCommandJob.options.retryLimit ?? 0);
+        let chosen: 'bwrap' | 'none';
+        try {
+          chosen = await sandbox();
+        } catch (err) {
+          // SANDBOX=bwrap and bubblewrap fails here. The job's retries come within seconds, while the
+          // verdict stands for a minute: they would only end the command as WORKER_LOST, which it is not.
+          deps.log.error({ err, commandId }, 'a command was refused: SANDBOX=bwrap, and bubblewrap does not work on this worker');
+          await failAbandonedCommand(deps, commandId, {
+            errorStatus: 'SANDBOX_UNAVAILABLE',
+            errorMessage: 'FFmpeg could not be started in its sandbox on this worker; the operator has been told. Try again later.',
+            completedAt: new Date(),
+          });
+          return;
+        }
+        await runCommand(deps, chosen, commandId, job, runCommandJob.options.retryLimit ?? 0);
       },
     },
     {

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { sandboxChoice } from './sandbox-choice.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// Long enough that a loaded machine's pauses between two calls do not pass for the retrial time.
+const RETRIAL_MS = 1_000;
 
 /** A trial that fails its first `failures` runs, then works; counts its runs. */
 function flakyTrial(failures: number) {
@@ -34,14 +36,14 @@ describe('sandboxChoice', () => {
   it('SANDBOX=auto runs unsandboxed while bubblewrap fails, and tries it again once retrialMs has passed', async () => {
     const { log, warnings } = capturingLogger();
     const trial = flakyTrial(2);
-    const choose = sandboxChoice('auto', log, { trial, secondTryMs: 0, retrialMs: 200 });
+    const choose = sandboxChoice('auto', log, { trial, secondTryMs: 0, retrialMs: RETRIAL_MS });
     expect(await Promise.all([choose(), choose()])).toEqual(['none', 'none']);
     expect(await choose()).toBe('none');
     expect(trial.runs).toBe(2); // the failure stands for retrialMs: no trial per command
     expect(warnings).toEqual([expect.stringContaining('UNSANDBOXED')]);
-    await sleep(250);
+    await sleep(RETRIAL_MS + 100);
     expect(await choose()).toBe('bwrap');
-    await sleep(250);
+    await sleep(RETRIAL_MS + 100);
     expect(await choose()).toBe('bwrap');
     expect(trial.runs).toBe(3);
   });
@@ -49,11 +51,11 @@ describe('sandboxChoice', () => {
   it('SANDBOX=bwrap refuses commands while bubblewrap fails, not until a restart', async () => {
     const { log } = capturingLogger();
     const trial = flakyTrial(2);
-    const choose = sandboxChoice('bwrap', log, { trial, secondTryMs: 0, retrialMs: 200 });
+    const choose = sandboxChoice('bwrap', log, { trial, secondTryMs: 0, retrialMs: RETRIAL_MS });
     await expect(choose()).rejects.toThrow(/SANDBOX=bwrap but bubblewrap does not work here: fork/);
     await expect(choose()).rejects.toThrow(/SANDBOX=bwrap/);
     expect(trial.runs).toBe(2);
-    await sleep(250);
+    await sleep(RETRIAL_MS + 100);
     expect(await choose()).toBe('bwrap');
     expect(trial.runs).toBe(3);
   });

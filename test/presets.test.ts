@@ -175,6 +175,21 @@ describe('preset CRUD', () => {
   });
 });
 
+describe('concurrent partial PUTs', () => {
+  it('PUTs changing different fields of one preset at once all stand (no lost update)', async () => {
+    for (let round = 0; round < 8; round++) {
+      const id = (await create()).preset_id;
+      const answers = await Promise.all([
+        send('PUT', `/api/v1/presets/${id}`, { description: `described ${round}` }),
+        send('PUT', `/api/v1/presets/${id}`, { name: `named ${round}` }),
+        send('PUT', `/api/v1/presets/${id}`, { metadata: { round } }),
+      ]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+      expect((await send('GET', `/api/v1/presets/${id}`)).body).toMatchObject({ name: `named ${round}`, description: `described ${round}`, metadata: { round } });
+    }
+  });
+});
+
 describe('preset validation', () => {
   const cases: [string, Record<string, unknown>, RegExp][] = [
     ['an undeclared placeholder', { ...thumbPreset, ffmpeg_command: '-i {{in_video}} -i {{in_logo}} {{out_thumb}}' }, /in_logo/],

@@ -120,14 +120,19 @@ export async function listPresets(ctx: ServiceContext, input: { limit: number; o
 
 /** Partial update: the merged preset must still be valid. */
 export async function updatePreset(ctx: ServiceContext, presetId: string, changes: Partial<PresetInput>): Promise<Preset> {
-  const current = await getPreset(ctx, presetId);
+  if (!isUuid(presetId)) throw notFound('Preset');
   const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
-  const merged: PresetInput = { ...toInput(current), ...defined };
-  await validatePreset(ctx, merged);
-  // By filter, not by unique id: a DELETE may have won the race since the read (404, not a 500).
-  const [updated] = await ctx.db.preset.updateManyAndReturn({ where: { id: current.id, accountId: ctx.accountId }, data: toRow(merged) });
-  if (!updated) throw notFound('Preset');
-  return updated;
+  return ctx.db.$transaction(async (tx) => {
+    // Locked from the read to the write: two PUTs changing different fields both stand, each merged
+    // into what the other wrote; a DELETE that won the race leaves no row to lock (404, not a 500).
+    const locked = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM presets WHERE id = ${presetId}::uuid AND account_id = ${ctx.accountId}::uuid FOR UPDATE`;
+    if (!locked.length) throw notFound('Preset');
+    const current = await tx.preset.findUniqueOrThrow({ where: { id: locked[0]!.id } });
+    const merged: PresetInput = { ...toInput(current), ...defined };
+    await validatePreset(ctx, merged);
+    return tx.preset.update({ where: { id: current.id }, data: toRow(merged) });
+  });
 }
 
 export async function deletePreset(ctx: ServiceContext, presetId: string): Promise<{ deleted: true; presetId: string }> {

@@ -155,6 +155,20 @@ describe('webhook config (REST)', () => {
   });
 });
 
+describe('webhook config under concurrency', () => {
+  it('first PUTs racing on an account with no webhook all answer 200, and one config stands', async () => {
+    for (let round = 0; round < 4; round++) {
+      const a = await account(`race${round}`);
+      const urls = Array.from({ length: 6 }, (_, i) => endpoint(`/race${round}-${i}`).url);
+      const answers = await Promise.all(urls.map((url) => a.put({ url })));
+      expect(answers.map((x) => x.status), JSON.stringify(answers.map((x) => x.body))).toEqual(Array(6).fill(200));
+      const config = await a.get();
+      expect(urls).toContain(config.url);
+      expect(await t.app.deps.db.webhookConfig.count({ where: { accountId: a.accountId } })).toBe(1);
+    }
+  });
+});
+
 describe.concurrent('webhook delivery', () => {
   it('POSTs {data, timestamp} signed with the secret when a command succeeds, and when one fails', async ({ expect }) => {
     const a = await account('deliver');

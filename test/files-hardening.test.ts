@@ -86,6 +86,36 @@ describe('requests refused after the file arrived', () => {
     expect((await t.json(`/api/v1/files/${body.file_id}`)).body).toMatchObject({ status: 'FAILED', error_status: 'DELETED', is_deleted: true });
   });
 
+  it('a DELETE racing the probe leaves a consistent record and no bytes: never a stored file marked FAILED', async () => {
+    // Fault injection on the real storage: the DELETE's byte removal waits (up to 3 s) for the probe to
+    // store the file, which puts the probe's write between the DELETE's read and its record update.
+    const storage = t.app.deps.storage;
+    const deletePrefix = storage.deletePrefix;
+    const db = t.app.deps.db;
+    storage.deletePrefix = async (prefix) => {
+      const id = prefix.split('/')[1]!;
+      for (let i = 0; i < 60 && (await db.file.findUniqueOrThrow({ where: { id } })).status === 'PROCESSING'; i++) await new Promise((r) => setTimeout(r, 50));
+      return deletePrefix.call(storage, prefix);
+    };
+    try {
+      const form = new FormData();
+      form.append('file', new Blob(['not media, but stored all the same']), 'racing.txt');
+      const { body } = await t.json('/api/v1/files/upload', { method: 'POST', body: form });
+      expect((await t.json(`/api/v1/files/${body.file_id}`, { method: 'DELETE' })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 500)); // a probe still running may finish
+      const file = (await t.json(`/api/v1/files/${body.file_id}`)).body;
+      expect(file.is_deleted).toBe(true);
+      // Either the DELETE came first (FAILED, DELETED, never stored) or the probe did (STORED, deleted).
+      if (file.status === 'FAILED') expect(file).toMatchObject({ error_status: 'DELETED', file_type: null });
+      else expect(file).toMatchObject({ status: 'STORED', error_status: null, file_type: 'other' });
+      const keys: string[] = [];
+      for await (const object of storage.list()) keys.push(object.key);
+      expect(keys.filter((key) => key.includes(body.file_id))).toEqual([]);
+    } finally {
+      storage.deletePrefix = deletePrefix;
+    }
+  });
+
   it('deleting a file mid-import stops the download at once, and nothing is stored', async () => {
     let streaming: (() => void) | undefined;
     const started = new Promise<void>((resolve) => (streaming = resolve));

@@ -91,25 +91,25 @@ export async function listFiles(ctx: ServiceContext, input: { limit: number; off
 }
 
 /**
- * Removes the bytes, then marks the record deleted (kept, so a second delete is NOT_FOUND). Bytes go
- * first: if storage fails, the file is untouched and the delete can be retried. A file still
- * PROCESSING ends FAILED (DELETED), so pollers waiting for a final status stop.
+ * Marks the record deleted (kept, so a second delete is NOT_FOUND), then removes the bytes. The claim
+ * comes first: an import or probe finishing meanwhile then finds the file deleted and keeps nothing
+ * (an import removes what it stored); bytes a failing storage leaves behind are the sweep's, as
+ * objects no live file owns. A file still PROCESSING ends FAILED (DELETED), so pollers stop.
  */
 export async function deleteFile(ctx: ServiceContext, fileId: string): Promise<{ deleted: true; fileId: string }> {
   const file = await getFile(ctx, fileId);
   if (file.isDeleted) throw notFound('File');
-  await ctx.storage.deletePrefix(`${ctx.accountId}/${file.id}/`);
-  const processing = file.status === 'PROCESSING';
-  const claimed = await ctx.db.file.updateMany({
-    where: { id: file.id, accountId: ctx.accountId, isDeleted: false },
-    data: {
-      isDeleted: true,
-      deletedAt: new Date(),
-      ...(processing ? { status: 'FAILED', errorStatus: 'DELETED', errorMessage: 'Deleted before it was stored.' } : {}),
-    },
+  const live = { id: file.id, accountId: ctx.accountId, isDeleted: false };
+  const deletedAt = new Date();
+  // The status is decided by the update itself: a file whose probe stored it since the read stays STORED.
+  let claimed = await ctx.db.file.updateMany({
+    where: { ...live, status: 'PROCESSING' },
+    data: { isDeleted: true, deletedAt, status: 'FAILED', errorStatus: 'DELETED', errorMessage: 'Deleted before it was stored.' },
   });
+  if (claimed.count === 0) claimed = await ctx.db.file.updateMany({ where: live, data: { isDeleted: true, deletedAt } });
   if (claimed.count === 0) throw notFound('File');
   await publishFileStatus(ctx, file.id);
+  await ctx.storage.deletePrefix(`${ctx.accountId}/${file.id}/`);
   return { deleted: true, fileId: file.id };
 }
 

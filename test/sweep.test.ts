@@ -3,10 +3,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finishCommand } from '../src/commands/command-finish.ts';
 import { sweep, SWEEP_CRON } from '../src/maintenance/sweep.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
+import { startS3, type TestS3 } from './support/s3.ts';
 import { makeMedia } from './support/media.ts';
 
 let t: TestApp;
@@ -119,5 +121,37 @@ describe('maintenance sweep', () => {
   it('is scheduled in pg-boss for every process to share', async () => {
     const schedules = await t.app.deps.queue.boss.getSchedules();
     expect(schedules.find((s) => s.name === 'maintenance.sweep')).toMatchObject({ cron: SWEEP_CRON });
+  });
+});
+
+describe('maintenance sweep on a bucket that holds more than this service’s objects', () => {
+  let s3: TestS3;
+  let app: TestApp;
+  beforeAll(async () => {
+    s3 = await startS3('shared');
+    app = await startTestApp({ s3 });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await s3?.stop();
+  });
+
+  it('judges only its own <account>/<file>/<name> keys: foreign objects and folder markers stay, and the sweep runs to its end', async () => {
+    const { db, storage } = app.app.deps;
+    const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const foreign = ['exports/', 'other-tool/report.csv', 'notes.txt'];
+    for (const Key of foreign) await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key, Body: Key.endsWith('/') ? '' : 'not the service’s' }));
+    const account = await db.account.findUniqueOrThrow({ where: { name: 'alice' } });
+    const orphanKey = `${account.id}/${randomUUID()}/orphan.bin`;
+    await storage.put(orphanKey, Readable.from([Buffer.from('nobody owns me')]));
+    const stuckFile = randomUUID();
+    await db.file.create({ data: { id: stuckFile, accountId: account.id, storeType: 'STORED_FILE', filename: 'x.mp4', originalFileUrl: 'http://example.com/x.mp4' } });
+
+    const report = await sweep(app.app.deps, Date.now() + DAY);
+    expect(report).toMatchObject({ orphanObjects: 1, stuckFiles: 1 });
+    expect(await storage.stat(orphanKey)).toBeNull();
+    const left = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket }));
+    expect(left.Contents?.map((o) => o.Key).sort()).toEqual([...foreign].sort());
+    client.destroy();
   });
 });

@@ -10,6 +10,10 @@ const HOUR_MS = 3600_000;
 // An object younger than this may be an upload whose record is not written yet.
 const ORPHAN_MIN_AGE_MS = HOUR_MS;
 const BATCH = 500;
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+// The keys this service writes: <account id>/<file id>/<filename>. Anything else in a bucket is not
+// its own (a console's folder marker, another tool's objects) and is never judged nor deleted.
+const OWN_KEY = new RegExp(`^${UUID}/${UUID}/[^/]+$`);
 
 export const sweepJob = defineJob({
   name: 'maintenance.sweep',
@@ -39,13 +43,18 @@ export async function sweep(deps: Deps, now = Date.now()): Promise<SweepReport> 
     const live = await deps.db.file.findMany({ where: { storageKey: { in: batch }, isDeleted: false }, select: { storageKey: true } });
     const owned = new Set(live.map((f) => f.storageKey));
     for (const key of batch.filter((k) => !owned.has(k))) {
-      await deps.storage.delete(key);
-      report.orphanObjects++;
+      try {
+        await deps.storage.delete(key);
+        report.orphanObjects++;
+      } catch (err) {
+        // One object that cannot be deleted must not stop the sweep (and all that comes after it).
+        deps.log.warn({ err, key }, 'sweep: an orphaned object could not be deleted');
+      }
     }
     batch = [];
   };
   for await (const object of deps.storage.list()) {
-    if (now - object.lastModified.getTime() < ORPHAN_MIN_AGE_MS) continue;
+    if (!OWN_KEY.test(object.key) || now - object.lastModified.getTime() < ORPHAN_MIN_AGE_MS) continue;
     batch.push(object.key);
     if (batch.length >= BATCH) await flush();
   }

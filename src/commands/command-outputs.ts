@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import type { Command } from '../generated/prisma/client.ts';
-import { storageKey } from '../files/file-names.ts';
+import { fileStoragePrefix, storageKey } from '../files/file-names.ts';
 import { publishFileStatus } from '../files/file-status.ts';
 import type { Deps } from '../platform/context.ts';
 import { probeMedia, type MediaFields } from '../platform/media/index.ts';
@@ -80,14 +80,14 @@ async function storeOutput(deps: Deps, command: Command, output: { alias: string
     });
     return deletedAt;
   });
-  if (deletedAt) await deps.storage.deletePrefix(`${command.accountId}/${id}/`);
+  if (deletedAt) await deps.storage.delete(key);
 }
 
 /** Deletes output files (records and bytes) an earlier attempt of this command left behind. */
 export async function removeOutputs(deps: Deps, commandId: string): Promise<void> {
   const stale = await deps.db.file.findMany({ where: { commandId } });
   if (!stale.length) return;
-  await Promise.all(stale.map((f) => deps.storage.deletePrefix(`${f.accountId}/${f.id}/`)));
+  await Promise.all(stale.map((f) => deps.storage.deletePrefix(fileStoragePrefix(f.accountId, f.id))));
   await deps.db.file.deleteMany({ where: { id: { in: stale.map((f) => f.id) } } });
   await Promise.all(stale.map((f) => publishFileStatus(deps, f.id)));
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Command, File, Prisma } from '../generated/prisma/client.ts';
+import { fileStoragePrefix } from '../files/file-names.ts';
 import { publishFileStatus } from '../files/file-status.ts';
 import type { ServiceContext } from '../platform/context.ts';
 import { notFound, validationError } from '../platform/errors.ts';
@@ -103,7 +104,7 @@ export async function deleteCommandFiles(ctx: ServiceContext, commandId: string)
   // Announced before the bytes go: should a storage delete fail, the files are deleted already and
   // no process may keep showing them as live.
   await Promise.all(live.map((f) => publishFileStatus(ctx, f.id)));
-  await Promise.all(live.map((f) => ctx.storage.deletePrefix(`${f.accountId}/${f.id}/`)));
+  await Promise.all(live.map((f) => ctx.storage.deletePrefix(fileStoragePrefix(f.accountId, f.id))));
   await publishCommandStatus(ctx, command.id, command.status);
   return { deleted: true, filesDeleted: live.length };
 }

@@ -15,5 +15,10 @@ export function filenameFromUrl(url: URL): string {
 }
 
 export function storageKey(accountId: string, fileId: string, filename: string): string {
-  return `${accountId}/${fileId}/${filename}`;
+  return `${fileStoragePrefix(accountId, fileId)}${filename}`;
+}
+
+/** Every object of one file lies under this prefix (the file's name may have changed since it was stored). */
+export function fileStoragePrefix(accountId: string, fileId: string): string {
+  return `${accountId}/${fileId}/`;
 }

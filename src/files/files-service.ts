@@ -6,7 +6,7 @@ import { notFound, payloadTooLarge } from '../platform/errors.ts';
 import { isUuid } from '../platform/ids.ts';
 import { checkUrl } from '../platform/outbound/index.ts';
 import { ObjectTooLargeError } from '../platform/storage/index.ts';
-import { filenameFromUrl, sanitizeFilename, storageKey } from './file-names.ts';
+import { fileStoragePrefix, filenameFromUrl, sanitizeFilename, storageKey } from './file-names.ts';
 import { ingestJob, probeJob } from './file-jobs.ts';
 import { publishFileStatus } from './file-status.ts';
 
@@ -109,14 +109,14 @@ export async function deleteFile(ctx: ServiceContext, fileId: string): Promise<{
   if (claimed.count === 0) claimed = await ctx.db.file.updateMany({ where: live, data: { isDeleted: true, deletedAt } });
   if (claimed.count === 0) throw notFound('File');
   await publishFileStatus(ctx, file.id);
-  await ctx.storage.deletePrefix(`${ctx.accountId}/${file.id}/`);
+  await ctx.storage.deletePrefix(fileStoragePrefix(ctx.accountId, file.id));
   return { deleted: true, fileId: file.id };
 }
 
 /** Undoes an upload that the request as a whole turned out to refuse: no record, no bytes. */
 export async function discardUpload(ctx: ServiceContext, fileId: string): Promise<void> {
   await ctx.db.file.deleteMany({ where: { id: fileId, accountId: ctx.accountId } });
-  await ctx.storage.deletePrefix(`${ctx.accountId}/${fileId}/`);
+  await ctx.storage.deletePrefix(fileStoragePrefix(ctx.accountId, fileId));
 }
 
 /** A short-lived signed URL of the bytes: presigned on S3, a signed media URL on local disk. */

@@ -24,9 +24,9 @@ import {
   regularFileSize,
   type StorageDriver,
 } from './driver.ts';
+import type { Logger } from '../logger.ts';
 import { sendLargeBodiesUnsignedOverTls } from './s3-unsigned-payload.ts';
 import { uploadStream } from './s3-stream-upload.ts';
-import type { Logger } from '../logger.ts';
 
 export interface S3DriverConfig {
   bucket: string;

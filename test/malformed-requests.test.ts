@@ -807,6 +807,10 @@ const gqlPost = (body: string | Buffer | FormData, opts: { key?: string | null; 
   });
 const gq = (query: string, variables?: unknown, opts?: { key?: string | null }) => gqlPost(jsonBody({ query, variables }), opts);
 const gqlGet = (params: string, opts: { key?: string | null } = {}) => () => send({ path: `/graphql?${params}`, key: opts.key, headers: { accept: 'application/json' } });
+const uploadHead = (boundary: string) =>
+  `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${jsonBody({ query: 'mutation($f: Upload!) { uploadFile(file: $f) { fileId } }', variables: { f: null } })}\r\n` +
+  `--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.f"]}\r\n` +
+  `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="t.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`;
 const G = (name: string, run: () => Promise<Reply | null>, code: string | string[], extra: Partial<Case> = {}): Omit<Case, 'route'> => ({ name, run, status: [200, 400, 401, 404, 405, 413, 415, 422], code, kind: 'graphql', ...extra });
 const GQL_VALIDATION_BUG =
   'GraphQL validation errors carry extensions.code GRAPHQL_VALIDATION_FAILED, not a code of the error table (INVALID_REQUEST); error-mask.ts never sees them';
@@ -888,6 +892,23 @@ add('graphql', [
   G('a list nested 200000 deep after a comment holding a quote', gq(`# "\nquery { files(limit: ${deepArrays(200_000)}) { total } }`), 'INVALID_REQUEST'),
   G('a list nested 200000 deep after the string "\\"', gq(`query { file(fileId: "\\\\") { fileId } files(limit: ${deepArrays(200_000)}) { total } }`), 'INVALID_REQUEST'),
   G('100 brackets inside a block string are text, not nesting', gq(`query { file(fileId: """${deepArrays(100)}""") { fileId } }`), 'NOT_FOUND'),
+  // Without a key: the body is read before the key is looked at. graphql-upload-minimal's busboy then
+  // emitted a second 'error' nobody listened for, which ended the whole process.
+  G('multipart with a malformed part header, without a key', gqlPost('--a\r\nthis line is not a header\r\n\r\nx\r\n--a--\r\n', { contentType: 'multipart/form-data; boundary=a', key: null }), 'INVALID_REQUEST', { restShapeOk: true, judgement: GQL_MULTIPART_SHAPE }),
+  G('multipart upload whose file part never ends', gqlPost(Buffer.from(uploadHead('a') + 'x'.repeat(10)), { contentType: 'multipart/form-data; boundary=a' }), 'INVALID_REQUEST'),
+  G('multipart upload with 200 KB of a file part that never ends', gqlPost(Buffer.from(uploadHead('a') + 'x'.repeat(200_000)), { contentType: 'multipart/form-data; boundary=a' }), 'INVALID_REQUEST'),
+  G(
+    'multipart upload of one file to two aliased uploadFile fields',
+    gqlPost(form([
+      ['operations', jsonBody({ query: 'mutation($f: Upload!) { a: uploadFile(file: $f) { fileId } b: uploadFile(file: $f) { fileId } }', variables: { f: null } })],
+      ['map', jsonBody({ 0: ['variables.f'] })],
+      ['0', new Blob(['hello']), 'a.txt'],
+    ])),
+    'INVALID_REQUEST',
+    { restShapeOk: true, judgement: GQL_MULTIPART_SHAPE },
+  ),
+  G('a subscription over POST accepting only JSON', () => gq('subscription($id: ID!) { fileStatus(fileId: $id) { status } }', { id: fileId })(), 'INVALID_REQUEST', { status: 406 }),
+  G('Accept: text/html only', () => send({ method: 'POST', path: '/graphql', headers: { accept: 'text/html', 'content-type': 'application/json' }, body: jsonBody({ query: '{ files { total } }' }) }), 'INVALID_REQUEST', { status: 406 }),
   G(
     'multipart upload over the limit',
     gqlPost(form([
@@ -947,6 +968,7 @@ add('routing and headers', [
     code: 'NOT_FOUND',
   },
   { name: 'TRACE', run: raw(() => rawRequest('TRACE', '/api/v1/files')), status: [400, 405], code: 'INVALID_REQUEST', judgement: METHOD_NOT_ALLOWED },
+  ...['constructor', '__proto__', 'toString'].map((name) => ({ name: `/docs/${name} (an Object.prototype member)`, run: get(p(`/docs/${name}`), { key: null }), status: 404, code: 'NOT_FOUND' })),
 ]);
 
 // ---------------------------------------------------------------------------------------------------

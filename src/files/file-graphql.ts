@@ -1,10 +1,11 @@
-import { GraphQLUpload } from 'graphql-upload-minimal';
+import type { Readable } from 'node:stream';
+import { GraphQLUpload, type FileUpload } from 'graphql-upload-minimal';
 import type { File } from '../generated/prisma/client.ts';
 import { builder } from '../graphql/builder.ts';
 import { requireService } from '../graphql/service-context.ts';
 import { pageQuery } from '../http/rest-route.ts';
 import { detachableStream } from '../http/upload-stream.ts';
-import { invalidRequest } from '../platform/errors.ts';
+import { invalidRequest, payloadTooLarge } from '../platform/errors.ts';
 import { ObjectTooLargeError } from '../platform/storage/index.ts';
 import { deleteFile, getFile, listFiles, sizeMbytes, storageUrlOf, storeFileFromUrl, uploadFile } from './files-service.ts';
 import { watchFileStatus } from './file-watch.ts';
@@ -104,8 +105,17 @@ builder.mutationFields((t) => ({
     args: { file: t.arg({ type: 'Upload', required: true }) },
     resolve: async (_root, args, ctx) => {
       const service = requireService(ctx);
-      const upload = await args.file;
-      const copy = detachableStream(upload.createReadStream(), () => new ObjectTooLargeError(service.config.maxFileBytes));
+      let upload: FileUpload;
+      let source: Readable;
+      try {
+        upload = await args.file;
+        source = upload.createReadStream();
+      } catch (err) {
+        // The file part failed before the resolver read it: the body was malformed or cut short.
+        if ((err as { status?: unknown } | null)?.status === 413) throw payloadTooLarge(service.config.maxFileBytes);
+        throw invalidRequest(`The uploaded file could not be read: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      const copy = detachableStream(source, () => new ObjectTooLargeError(service.config.maxFileBytes));
       try {
         const { fileId } = await uploadFile(service, { filename: upload.filename, contentType: upload.mimetype, stream: copy.stream });
         return await getFile(service, fileId);

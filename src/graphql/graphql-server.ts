@@ -28,6 +28,19 @@ const usePreparsedBody = (): Plugin<ServerContext> => ({
   },
 });
 
+// yoga answers an Accept header it cannot serve (JSON only for a subscription, say) with a bare 406:
+// the client gets the documented error body instead, naming what it may accept.
+const useNotAcceptableBody = (): Plugin<ServerContext> => ({
+  onResponse({ response, setResponse, fetchAPI, serverContext }) {
+    if (response.status !== 406 || response.body !== null) return;
+    const accept = response.headers.get('accept') ?? '';
+    const requestId = (serverContext as Partial<ServerContext> | undefined)?.requestId;
+    const message = `The Accept header allows none of the media types this request can be answered in: ${accept || 'none'}.`;
+    const body = JSON.stringify({ errors: [{ message, extensions: { code: 'INVALID_REQUEST', ...(requestId ? { request_id: requestId } : {}) } }] });
+    setResponse(new fetchAPI.Response(body, { status: 406, headers: { 'content-type': 'application/json; charset=utf-8', accept } }));
+  },
+});
+
 export function createGraphQL(deps: Deps, authorize: Authorize) {
   const contextFor = async (apiKey: string | undefined | null, requestId: string): Promise<GraphQLContext> => {
     // Without a key only the schema can be read (GraphiQL); every field that touches data needs one.
@@ -53,7 +66,7 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
     maxRequestBodySize: false,
     maskedErrors: { maskError },
     logging: false,
-    plugins: [usePreparsedBody(), useRequestGuards(), useGraphiqlPolicy()],
+    plugins: [usePreparsedBody(), useRequestGuards(), useGraphiqlPolicy(), useNotAcceptableBody()],
     context: ({ request, requestId }) => contextFor(request.headers.get('x-api-key'), requestId),
   });
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
+import { GraphQLError, Kind, parse, visit, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { processRequest, Upload } from 'graphql-upload-minimal';
 import { parseJson, readJsonText } from '../http/json-body.ts';
@@ -20,7 +20,7 @@ export async function readGraphQLBody(req: IncomingMessage, res: ServerResponse,
   if (/^multipart\/form-data/i.test(type)) {
     let params: unknown;
     try {
-      params = await processRequest(req, res, { maxFileSize: maxFileBytes + 1, maxFiles: 1 });
+      params = await processRequest(withQuietParser(req), res, { maxFileSize: maxFileBytes + 1, maxFiles: 1 });
     } catch (err) {
       // busboy's own errors (no boundary, a body cut short) carry no status, and a form with no
       // parts at all comes as a 500: all are the client's, so only its 4xx statuses are kept.
@@ -30,12 +30,54 @@ export async function readGraphQLBody(req: IncomingMessage, res: ServerResponse,
     }
     // A file's stream can be read once: a second variable naming it would fail mid-operation, after
     // the first had stored it.
-    if (countUploads(params) > 1) throw invalidRequest('The map names one file for more than one variable; send each file once.');
+    if (countUploads(params) > 1 || uploadVariableUses(params) > 1) {
+      throw invalidRequest('The file is named by more than one variable or field; send each file once, for one field.');
+    }
     return params;
   }
   if (/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type)) return parseJson(await readJsonText(req));
   req.resume();
   throw invalidRequest('Content-Type must be application/json or multipart/form-data.');
+}
+
+/**
+ * graphql-upload-minimal listens for one 'error' of its busboy parser and then destroys it, which can
+ * emit a second ('Unexpected end of form' after a malformed part header): with no listener left, that
+ * one would crash the process. The parser is the one stream it pipes the request into.
+ */
+function withQuietParser(req: IncomingMessage): IncomingMessage {
+  const pipe = req.pipe;
+  req.pipe = function quietPipe<T extends NodeJS.WritableStream>(this: IncomingMessage, destination: T, options?: { end?: boolean }): T {
+    req.pipe = pipe;
+    (destination as unknown as NodeJS.EventEmitter).on('error', () => undefined);
+    return pipe.call(this, destination, options) as T;
+  };
+  return req;
+}
+
+/**
+ * How often the query uses the variables that hold a file. A file's stream can be read once, so a
+ * second field given the same file (two aliased uploadFile) would fail after the first had stored it.
+ */
+function uploadVariableUses(params: unknown): number {
+  const { query, variables } = (params ?? {}) as { query?: unknown; variables?: unknown };
+  if (typeof query !== 'string' || variables === null || typeof variables !== 'object') return 0;
+  const holders = new Set(Object.entries(variables).filter(([, value]) => countUploads(value) > 0).map(([name]) => name));
+  if (holders.size === 0 || nesting(query) > MAX_NESTING) return 0; // too deep: refused by onParams
+  let document: DocumentNode;
+  try {
+    document = parse(query);
+  } catch {
+    return 0; // yoga reports the syntax error
+  }
+  let uses = 0;
+  visit(document, {
+    [Kind.VARIABLE_DEFINITION]: () => false, // `$f: Upload!` declares the variable, it does not use it
+    [Kind.VARIABLE](node) {
+      if (holders.has(node.name.value)) uses++;
+    },
+  });
+  return uses;
 }
 
 /** Upload objects in the parsed operations; walked without recursion, as variables may nest deeply. */

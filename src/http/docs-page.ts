@@ -5,10 +5,11 @@ import type { ServerResponse } from 'node:http';
 
 const require = createRequire(import.meta.url);
 const assetsDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
-const ASSETS: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-};
+// A Map, not an object literal: '/docs/constructor' must not find Object.prototype's members.
+const ASSETS = new Map([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+]);
 
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>FFmpeg media API: REST reference</title>
@@ -23,7 +24,7 @@ export async function serveDocs(pathname: string, res: ServerResponse): Promise<
     return true;
   }
   const asset = pathname.startsWith('/docs/') ? pathname.slice('/docs/'.length) : '';
-  const type = ASSETS[asset];
+  const type = ASSETS.get(asset);
   if (!type) return false;
   const body = await readFile(path.join(assetsDir, asset));
   res.writeHead(200, { 'content-type': type, 'cache-control': 'public, max-age=86400' }).end(body);

@@ -1,4 +1,5 @@
 import { PassThrough, type Readable } from 'node:stream';
+import { invalidRequest } from '../platform/errors.ts';
 
 /**
  * Hands a consumer its own copy of a multipart file stream. When the consumer gives up (size limit,
@@ -12,7 +13,8 @@ export function detachableStream(source: Readable, limitError?: () => Error): { 
   // breaks after a complete file part): that must not become an unhandled 'error' event.
   stream.on('error', () => undefined);
   source.on('limit', () => stream.destroy(limitError?.() ?? new Error('upload truncated at the size limit')));
-  source.on('error', (err) => stream.destroy(err));
+  // The parser fails a file part only for the client's reasons (a body malformed or cut short).
+  source.on('error', (err) => stream.destroy(invalidRequest(`The upload stream failed: ${err.message}`)));
   source.pipe(stream);
   return {
     stream,

@@ -280,6 +280,53 @@ describe.each(ROUTES)('an HLS playlist naming $name', (route) => {
   });
 });
 
+// movie= probes its file itself, with no -format_whitelist: the service probes such a file first and
+// refuses a playlist. A concat list gets past a probe that reads only its first entry, and concat
+// opens its later entries by content (here an HLS playlist naming a host file).
+describe('a concat list opened by movie= whose second entry is an HLS playlist', () => {
+  const list = 'ffconcat version 1.0\nfile in_first.ts\nfile in_pl.txt\n';
+  // 20 s of testsrc2, coded as the secret video is (concat needs one codec): long enough that a probe
+  // of the list reads only this entry.
+  let first: string;
+  beforeAll(async () => {
+    first = path.join(await tempDir(), 'first.ts');
+    await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=10', '-t', '20', '-c:v', 'mpeg2video', '-f', 'mpegts', first]);
+  });
+  const args = (listName: string, out: string) => ['-f', 'lavfi', '-i', `movie=${listName}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', '64x48', out];
+  const FRAME = 64 * 48 * 3;
+  const anyFrameShowsSecret = (output: Buffer) =>
+    Array.from({ length: Math.floor(output.length / FRAME) }, (_, i) => output.subarray(i * FRAME, (i + 1) * FRAME)).some(showsSecretColour);
+
+  it('plain FFmpeg on the host follows it (the route is real)', async () => {
+    const dir = await tempDir();
+    await Promise.all([
+      writeFile(path.join(dir, 'in_list.txt'), list),
+      writeFile(path.join(dir, 'in_pl.txt'), playlist(secretVideo)),
+      writeFile(path.join(dir, 'in_first.ts'), await readFile(first)),
+    ]);
+    const stderr = await plainFfmpeg(dir, args('in_list.txt', 'x.rgb'));
+    expect(anyFrameShowsSecret(await readFile(path.join(dir, 'x.rgb')).catch(() => Buffer.alloc(0))), stderr).toBe(true);
+  });
+
+  it('through the service: refused before FFmpeg runs, nothing read', async () => {
+    const [listId, plId, firstId] = await Promise.all([
+      upload('list.txt', Buffer.from(list)),
+      upload('pl.txt', Buffer.from(playlist(secretVideo))),
+      upload('first.ts', await readFile(first)),
+    ]);
+    // Every declared input must be used: in_pl is read as raw audio (-f u8), which never opens a file it names.
+    const { status, body } = await submit({
+      input_files: { in_list: listId, in_pl: plId, in_first: firstId },
+      output_files: { out_x: 'x.rgb' },
+      ffmpeg_command: `-f u8 -i {{in_pl}} -i {{in_first}} ${args('{{in_list}}', '{{out_x}}').join(' ')} -map 2:v`,
+    });
+    expect(status, JSON.stringify(body)).toBe(200);
+    const command = await waitCommand(body.command_id);
+    expect(command.error_status, JSON.stringify(command)).toBe('INPUT_FORMAT_NOT_ALLOWED');
+    expect(command.error_message).toContain('in_list');
+  });
+});
+
 describe('a host-path write the policy lets through (x264 stats file) stays inside the sandbox', () => {
   // libx264 parses -x264-params with av_dict_parse_string, which trims blanks and removes
   // backslashes, so "stats= /dir/f" and "stats=.\./.\./f" name paths the policy's checks miss.

@@ -43,6 +43,14 @@ describe('checkArguments refuses', () => {
     ['-i {{in_x}} -f fifo -fifo_format hls -format_opts hls_flags=+append_list {{out_r}}', 'hls_flags=+append_list'],
     ['-i {{in_x}} -f tee "[f=hls:hls_flags=append_list]list.m3u8"', 'append_list (reading an existing playlist)'],
     ['-i {{in_x}} -vf "sws_flags=bicubic:x=/etc/passwd;scale=2:2" {{out_r}}', 'sws_flags: absolute paths'],
+    // FFmpeg matches "sdl,sdl2" against the sdl2 muxer's own name list, and names without case.
+    ['-i {{in_x}} -f "sdl,sdl2" {{out_r}}', 'format "sdl,sdl2" opens a device'],
+    ['-i {{in_x}} -f SDL2 {{out_r}}', 'format "sdl2" opens a device'],
+    ['-f "video4linux2,v4l2" -i {{in_x}} {{out_r}}', 'format "video4linux2,v4l2" opens a device'],
+    // movie opens its file with no format whitelist: a concat list would open its entries unchecked.
+    ['-f lavfi -i "movie={{in_list}}:f=concat" {{out_r}}', 'format "concat" opens the files its list names'],
+    ['-i {{in_x}} -vf "movie=filename={{in_list}}:format_name=Concat" {{out_r}}', 'format "concat" opens the files its list names'],
+    ['-f lavfi -i "amovie={{in_list}}:f=HLS" {{out_r}}', 'input format "HLS" opens files named inside its input'],
     // FFmpeg takes flags as numbers and expressions too: append_list is 64.
     ['-i {{in_x}} -c copy -f hls -hls_flags 66 -hls_list_size 1 {{out_r}}', 'argument 8 "66": hls_flags must name its flags'],
     ['-i {{in_x}} -f hls -hls_flags 0x40 {{out_r}}', 'hls_flags must name its flags'],

@@ -3,11 +3,11 @@ import { exactPlaceholderKey, findPlaceholders } from './placeholders.ts';
 import { filterGraphProblem } from './filter-graph-policy.ts';
 import {
   asFfmpegReadsIt,
-  DENIED_FORMATS,
   hlsFlagsProblem,
   formatProblem,
+  isDeniedFormat,
+  isReferencingFormat,
   pathProblem,
-  REFERENCING_INPUT_FORMATS,
   schemeProblem,
   wordSet as set,
 } from './value-rules.ts';
@@ -102,7 +102,7 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
     // as tag's value and open the input without it.
     if (value === '-i') refuse(i, '"-i" cannot be the value of another option');
     if (option === 'i') {
-      const referencing = format && REFERENCING_INPUT_FORMATS.has(format);
+      const referencing = format !== undefined && isReferencingFormat(format);
       if (referencing || !isPlaceholder(value)) {
         refuse(i, referencing ? formatProblem(format as string) : format === 'lavfi' ? filterGraphProblem(value, isFilterPlaceholder) : inputProblem(value));
       }
@@ -111,7 +111,7 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
       continue;
     } else if (option === 'f') {
       format = value.toLowerCase();
-      if (DENIED_FORMATS.has(format)) refuse(i, formatProblem(format));
+      if (isDeniedFormat(format)) refuse(i, formatProblem(format));
     } else if (FILTER_GRAPH_OPTIONS.has(option)) {
       refuse(i, filterGraphProblem(value, isFilterPlaceholder));
     } else if (FILE_OPTIONS.has(option)) {

@@ -1,5 +1,5 @@
 // The filter-graph half of the argument policy: which filters may open files, and with what values.
-import { formatProblem, pathProblem, PROTOCOLS, SCHEME, wordSet as set } from './value-rules.ts';
+import { formatNames, formatProblem, pathProblem, PROTOCOLS, SCHEME, wordSet as set } from './value-rules.ts';
 
 // Filters that read (or write) files, one per line: `names: positional options ; key-only options |
 // aliases`. Positional values map to options in FFmpeg's declaration order (values past the list are
@@ -61,6 +61,10 @@ for (const line of FILE_FILTER_SPEC.trim().split('\n')) {
   for (const name of words(names)) FILE_FILTERS.set(name, rule);
 }
 const MOVIE = FILE_FILTERS.get('movie');
+// movie opens its file with no -format_whitelist: a concat list there would open its entries
+// (a playlist among them) unchecked. Through -i, concat hands the whitelist on, so it is allowed.
+const movieFormatProblem = (format: string) =>
+  formatProblem(format) ?? (formatNames(format).includes('concat') ? `format "concat" opens the files its list names` : undefined);
 const TEXT_FILTER_OPTIONS = set('drawtext.text');
 // Plugins load host code; sendcmd/zmq change any filter's options (drawtext `reinit textfile=...`)
 // at run time from text this check cannot see.
@@ -148,7 +152,7 @@ function filterProblem(name: string, args: string, isPlaceholder: (v: string) =>
     option = rule?.aliases.get(option) ?? option;
     // movie's demuxer choice and options could turn a placeholder into a concat list with -safe 0.
     if (rule === MOVIE && option === 'format_opts') return `${name} option "format_opts" is not allowed`;
-    const format = rule === MOVIE && option === 'format_name' ? formatProblem(value.toLowerCase()) : undefined;
+    const format = rule === MOVIE && option === 'format_name' ? movieFormatProblem(value) : undefined;
     if (format) return `${format} (filter "${name}")`;
     if (rule?.files.has(option)) {
       if (!isPlaceholder(value)) return `${name} option "${option}" must be a declared placeholder such as {{in_file}}, not "${value}"`;

@@ -83,14 +83,17 @@ export function formatRefusal(stderr: string, names: Record<string, string>): Co
 }
 
 const notAllowed = (key: string) =>
-  new CommandFailure('INPUT_FORMAT_NOT_ALLOWED', `${key} is a playlist, manifest or device format, which cannot be an input.`);
+  new CommandFailure('INPUT_FORMAT_NOT_ALLOWED', `${key} is a playlist, manifest or device format, which cannot be an input here.`);
 
 /**
  * Refuses an input FFmpeg would open as a refused format (an HLS playlist, a DASH manifest, ...).
  * -format_whitelist covers `-i`, but filters such as movie= open their file themselves.
  */
 export async function assertAllowedFormat(ffprobePath: string, file: string, key: string, formats: string): Promise<void> {
-  const args = ['-v', 'error', '-protocol_whitelist', 'file', '-format_whitelist', formats, '-show_entries', 'format=format_name', '-of', 'json', `file:${file}`];
+  // Nor a concat list: through -i concat hands the whitelist to each entry, but a filter opens it
+  // with none, and a probe reads only as far as the first entries (a playlist may come later).
+  const single = formats.split(',').filter((name) => name !== 'concat').join(',');
+  const args = ['-v', 'error', '-protocol_whitelist', 'file', '-format_whitelist', single, '-show_entries', 'format=format_name', '-of', 'json', `file:${file}`];
   const stderr = await run(ffprobePath, args, { timeout: 30_000 }).then(
     ({ stderr: text }) => text,
     (err: { stderr?: string }) => err.stderr ?? '',

@@ -60,8 +60,13 @@ export const schemeProblem = (value: string, allowed: string[] = []) => {
   return scheme && !allowed.includes(scheme) ? `protocol "${scheme}:" is not allowed` : undefined;
 };
 
+/** FFmpeg matches a format name without case, and "sdl,sdl2" as the format whose names are those. */
+export const formatNames = (format: string) => format.toLowerCase().split(',');
+export const isDeniedFormat = (format: string) => formatNames(format).some((name) => DENIED_FORMATS.has(name));
+export const isReferencingFormat = (format: string) => formatNames(format).some((name) => REFERENCING_INPUT_FORMATS.has(name));
+
 export function formatProblem(format: string): string | undefined {
-  if (DENIED_FORMATS.has(format)) return `format "${format}" opens a device or the network, or runs scripts`;
-  if (REFERENCING_INPUT_FORMATS.has(format)) return `input format "${format}" opens files named inside its input`;
+  if (isDeniedFormat(format)) return `format "${format}" opens a device or the network, or runs scripts`;
+  if (isReferencingFormat(format)) return `input format "${format}" opens files named inside its input`;
   return undefined;
 }

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/accounts/accounts-service.ts';
+import { deliverWebhookJob } from '../src/webhooks/webhook-jobs.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { startFixtureServer, type FixtureServer } from './support/http-fixture.ts';
 import { makeMedia } from './support/media.ts';
@@ -26,7 +27,7 @@ interface Hit {
   body: any;
   commandId: string | undefined;
 }
-type Answer = number | 'hang' | 'big-body' | 'stalled-body';
+type Answer = number | 'hang' | 'big-body' | 'big-declared-body' | 'stalled-body';
 
 /** A webhook endpoint on the fixture server: records every request; `answer` picks the status (or never answers). */
 function endpoint(pathname: string, answer: (hit: Hit, n: number) => Answer = () => 200) {
@@ -45,6 +46,12 @@ function endpoint(pathname: string, answer: (hit: Hit, n: number) => Answer = ()
     hits.push(hit);
     const status = answer(hit, hits.length);
     if (status === 'hang') return; // never answers; the socket closes when the caller gives up
+    if (status === 'big-declared-body') {
+      // An ordinary long page: 100 KB with its Content-Length.
+      const page = Buffer.alloc(100_000, 0x61);
+      res.writeHead(200, { 'content-type': 'text/html', 'content-length': page.length }).end(page);
+      return;
+    }
     if (status === 'big-body' || status === 'stalled-body') {
       // 200 at once, then a chunked body: 100 KB (over the 64 KiB the caller reads), or 1 KB and no end.
       res.writeHead(200, { 'content-type': 'text/plain' });
@@ -243,7 +250,7 @@ describe.concurrent('webhook delivery', () => {
     await until('the account delivery', () => accountHook.of(plain).length === 1);
   });
 
-  it('retries a failed delivery with backoff; success resets consecutive_failures', async ({ expect }) => {
+  it('retries a failed delivery with backoff; a failed attempt with retries left does not count', async ({ expect }) => {
     const a = await account('retry');
     const hook = endpoint('/retry', (_hit, n) => (n === 1 ? 500 : 200));
     expect((await a.put({ url: hook.url })).status).toBe(200); // no secret
@@ -251,7 +258,9 @@ describe.concurrent('webhook delivery', () => {
     const id = await run(a);
     expect((await a.command(id)).status).toBe('SUCCESS');
     await until('the first attempt', () => hook.hits.length >= 1);
-    await until('consecutive_failures 1', async () => (await a.get()).consecutive_failures === 1);
+    await until('its row', async () => (await deliveries(id)).length >= 1);
+    // A failed attempt with retries left is not a failed delivery.
+    expect(await a.get()).toMatchObject({ is_active: true, consecutive_failures: 0 });
     await until('the retry', () => hook.hits.length >= 2, 20_000);
     expect(hook.of(id)).toHaveLength(2);
     expect(hook.hits[0]!.headers['x-webhook-signature']).toBeUndefined();
@@ -265,52 +274,12 @@ describe.concurrent('webhook delivery', () => {
     });
     expect(rows.map((r) => [r.attempt, r.ok, r.httpStatus])).toEqual([[1, false, 500], [2, true, 200]]);
     expect(rows[0]!.error).toMatch(/500/);
-    await until('consecutive_failures back to 0', async () => (await a.get()).consecutive_failures === 0);
-    expect(await a.get()).toMatchObject({ is_active: true, disabled_at: null });
+    expect(await a.get()).toMatchObject({ is_active: true, consecutive_failures: 0, disabled_at: null });
     await sleep(4000); // no further attempt after the success
     expect(hook.hits).toHaveLength(2);
   });
 
-  it('disables the account webhook after 8 consecutive failures; a PUT re-enables it', async ({ expect }) => {
-    const a = await account('disable');
-    let status = 500;
-    const hook = endpoint('/disable', () => status);
-    expect((await a.put({ url: hook.url, secret: 'x' })).status).toBe(200);
-
-    const batch = await a.post('/api/v1/run-multiple-ffmpeg-commands', { commands: Array.from({ length: 8 }, () => frameCommand(a)) });
-    expect(batch.status, JSON.stringify(batch.body)).toBe(200);
-    const config = await until('the webhook to be disabled', async () => {
-      const c = await a.get();
-      return c.is_active === false ? c : null;
-    }, 30_000);
-    expect(config.consecutive_failures).toBeGreaterThanOrEqual(8);
-    expect(Date.parse(config.disabled_at)).toBeGreaterThan(Date.now() - 60_000);
-    expect(hook.hits.length).toBeGreaterThanOrEqual(8);
-    const failedRows = await t.app.deps.db.webhookDelivery.findMany({ where: { accountId: a.accountId } });
-    expect(failedRows.length).toBeGreaterThanOrEqual(8);
-    expect(failedRows.every((r) => !r.ok && r.httpStatus === 500)).toBe(true);
-
-    // While disabled: nothing is sent.
-    const quiet = await run(a);
-    expect((await a.command(quiet)).status).toBe('SUCCESS');
-    await sleep(1500);
-    expect(hook.of(quiet)).toHaveLength(0);
-    expect(await deliveries(quiet)).toHaveLength(0);
-
-    // PUT re-enables, and the next command is delivered.
-    status = 200;
-    expect((await a.put({ url: hook.url, secret: 'x' })).status).toBe(200);
-    expect(await a.get()).toEqual({ configured: true, url: hook.url, is_active: true, consecutive_failures: 0, disabled_at: null });
-    const next = await run(a);
-    await until('the delivery after re-enabling', () => hook.of(next).length === 1);
-    const [row] = await until('its row', async () => {
-      const r = await deliveries(next);
-      return r.length ? r : null;
-    });
-    expect(row).toMatchObject({ ok: true, httpStatus: 200, attempt: 1 });
-  });
-
-  it('counts a delivery once however often it is retried: one failing command never disables the webhook', async ({ expect }) => {
+  it('a delivery still being retried has not failed: three failed attempts leave the count at 0', async ({ expect }) => {
     const a = await account('one-delivery');
     const hook = endpoint('/one-delivery', () => 500);
     expect((await a.put({ url: hook.url })).status).toBe(200);
@@ -318,11 +287,31 @@ describe.concurrent('webhook delivery', () => {
     // Backoff of 2 s, then 4 s: the third attempt comes about 6 s after the first.
     await until('three failed attempts', () => hook.of(id).length >= 3, 25_000);
     await until('their rows', async () => (await deliveries(id)).length >= 3);
-    expect(await a.get()).toMatchObject({ is_active: true, consecutive_failures: 1, disabled_at: null });
+    expect(await a.get()).toMatchObject({ is_active: true, consecutive_failures: 0, disabled_at: null });
   });
 
+  it('a receiver down for a moment while 8 commands end: every notification still arrives, the webhook stays on', async ({ expect }) => {
+    const a = await account('blip');
+    const firstAttempts = new Set<string>();
+    // 503 until it has seen a first attempt of all 8 commands, then 200: each retry (2 s later) arrives.
+    const hook = endpoint('/blip', (hit) => {
+      if (hit.commandId) firstAttempts.add(hit.commandId);
+      return firstAttempts.size >= 8 && hook.of(hit.commandId!).length > 1 ? 200 : 503;
+    });
+    expect((await a.put({ url: hook.url })).status).toBe(200);
+    const batch = await a.post('/api/v1/run-multiple-ffmpeg-commands', { commands: Array.from({ length: 8 }, () => frameCommand(a)) });
+    expect(batch.status, JSON.stringify(batch.body)).toBe(200);
+    const ids: string[] = batch.body.command_ids;
+    const delivered = async () => {
+      const rows = await t.app.deps.db.webhookDelivery.findMany({ where: { commandId: { in: ids }, ok: true } });
+      return new Set(rows.map((r) => r.commandId)).size === ids.length;
+    };
+    await until('all 8 delivered', delivered, 60_000);
+    expect(await a.get()).toMatchObject({ is_active: true, consecutive_failures: 0, disabled_at: null });
+  }, 90_000);
+
   it('a receiver whose answer body is too big or never ends does not take the service down', async ({ expect }) => {
-    for (const kind of ['big-body', 'stalled-body'] as const) {
+    for (const kind of ['big-body', 'big-declared-body', 'stalled-body'] as const) {
       const a = await account(kind);
       const hook = endpoint(`/${kind}`, () => kind);
       expect((await a.put({ url: hook.url })).status).toBe(200);
@@ -360,5 +349,66 @@ describe.concurrent('webhook delivery', () => {
     });
     expect(rows[1]).toMatchObject({ attempt: 2, ok: true, httpStatus: 200 });
     await until('consecutive_failures back to 0', async () => (await a.get()).consecutive_failures === 0);
+  });
+});
+
+// Not among the concurrent tests above: it shortens the delivery queue's retry policy for a while.
+describe('webhook switch-off', () => {
+  it('disables the account webhook after 8 consecutive failed deliveries; a success resets the count; a PUT re-enables it', async ({ expect }) => {
+    // Two attempts a delivery, 1 s apart (the default is 8, over about 8 minutes); new jobs take the
+    // queue's policy when they are sent.
+    const boss = t.app.deps.queue.boss;
+    await boss.updateQueue(deliverWebhookJob.name, { retryLimit: 1, retryDelay: 1, retryBackoff: false });
+    try {
+      const a = await account('disable');
+      let status = 500;
+      const hook = endpoint('/disable', () => status);
+      expect((await a.put({ url: hook.url, secret: 'x' })).status).toBe(200);
+
+      // One delivery fails on both attempts and counts; the next succeeds and resets the count.
+      const first = await run(a);
+      await until('the failed delivery to count', async () => (await a.get()).consecutive_failures === 1, 20_000);
+      expect((await deliveries(first)).map((r) => [r.attempt, r.ok])).toEqual([[1, false], [2, false]]);
+      status = 200;
+      const second = await run(a);
+      await until('the success to reset the count', async () => (await a.get()).consecutive_failures === 0, 20_000);
+      expect(hook.of(second)).toHaveLength(1);
+      status = 500;
+
+      const batch = await a.post('/api/v1/run-multiple-ffmpeg-commands', { commands: Array.from({ length: 8 }, () => frameCommand(a)) });
+      expect(batch.status, JSON.stringify(batch.body)).toBe(200);
+      const config = await until('the webhook to be disabled', async () => {
+        const c = await a.get();
+        return c.is_active === false ? c : null;
+      }, 40_000);
+      expect(config.consecutive_failures).toBeGreaterThanOrEqual(8);
+      expect(Date.parse(config.disabled_at)).toBeGreaterThan(Date.now() - 60_000);
+      const batchIds: string[] = batch.body.command_ids;
+      for (const id of batchIds) expect((await deliveries(id)).map((r) => [r.attempt, r.ok, r.httpStatus])).toEqual([[1, false, 500], [2, false, 500]]);
+      // While disabled: nothing is sent.
+      const quiet = await run(a);
+      expect((await a.command(quiet)).status).toBe('SUCCESS');
+      await sleep(1500);
+      expect(hook.of(quiet)).toHaveLength(0);
+      expect(await deliveries(quiet)).toHaveLength(0);
+
+      // PUT re-enables, and the next command is delivered.
+      status = 200;
+      expect((await a.put({ url: hook.url, secret: 'x' })).status).toBe(200);
+      expect(await a.get()).toEqual({ configured: true, url: hook.url, is_active: true, consecutive_failures: 0, disabled_at: null });
+      const next = await run(a);
+      await until('the delivery after re-enabling', () => hook.of(next).length === 1);
+      const [row] = await until('its row', async () => {
+        const r = await deliveries(next);
+        return r.length ? r : null;
+      });
+      expect(row).toMatchObject({ ok: true, httpStatus: 200, attempt: 1 });
+    } finally {
+      await boss.updateQueue(deliverWebhookJob.name, {
+        retryLimit: deliverWebhookJob.options.retryLimit,
+        retryDelay: deliverWebhookJob.options.retryDelay,
+        retryBackoff: deliverWebhookJob.options.retryBackoff,
+      });
+    }
   });
 });

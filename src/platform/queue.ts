@@ -117,7 +117,8 @@ export async function startQueue(
           await boss.work(
             definition.name,
             // At least two: pg-boss bursts only when a fetch comes back full and the batch holds more than one.
-            { ...polling, batchSize: Math.max(2, concurrency), burstWhenBatchFull: true, perJobResults: true },
+            // With metadata: a handler may need to know whether its attempt is the last (retryLimit).
+            { ...polling, batchSize: Math.max(2, concurrency), burstWhenBatchFull: true, perJobResults: true, includeMetadata: true },
             async (jobs) => Promise.all(jobs.map(async (job) => ({ id: job.id, status: await run(job) }))),
           );
         }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Job } from 'pg-boss';
+import type { Job, JobWithMetadata } from 'pg-boss';
 import { z } from 'zod';
 import { commandToRest } from '../commands/command-rest.ts';
 import type { Deps } from '../platform/context.ts';
@@ -26,7 +26,8 @@ class DeliveryFailed extends Error {}
 /**
  * One attempt: POST {data, timestamp} to the command's webhook_url, else to the account webhook.
  * Each attempt is recorded; a failure is retried with backoff by the queue. Account webhooks count
- * consecutive failed deliveries and switch off at DISABLE_AFTER_FAILURES until the next PUT.
+ * consecutive failed deliveries (all attempts failed) and switch off at DISABLE_AFTER_FAILURES until
+ * the next PUT.
  */
 async function deliver(deps: Deps, { commandId }: DeliveryPayload, job: Job<unknown>): Promise<void> {
   // Ordered as GET /commands/:id orders them, so `data` is the same document, key for key.
@@ -45,10 +46,12 @@ async function deliver(deps: Deps, { commandId }: DeliveryPayload, job: Job<unkn
   let httpStatus: number | null = null;
   let error: string | null = null;
   try {
-    const response = await request(target, { allow: deps.allow, method: 'POST', headers, body, totalTimeoutMs: TIMEOUT_MS, firstByteTimeoutMs: TIMEOUT_MS, maxRedirects: 0, maxBytes: 64 * 1024 });
+    // No maxBytes: the body is never read, and a receiver's 200 with a long page (Content-Length over
+    // a limit) is still a delivery.
+    const response = await request(target, { allow: deps.allow, method: 'POST', headers, body, totalTimeoutMs: TIMEOUT_MS, firstByteTimeoutMs: TIMEOUT_MS, maxRedirects: 0 });
     httpStatus = response.status;
-    // The answer's body says nothing we use. Drained instead, a body over maxBytes or one that stalls
-    // past the timeout would fail as an 'error' event nobody listens to, which ends the process.
+    // The answer's body says nothing we use. Drained instead, a body that stalls past the timeout
+    // would fail as an 'error' event nobody listens to, which ends the process.
     response.body.destroy();
     if (httpStatus < 200 || httpStatus > 299) error = `HTTP ${httpStatus}`;
   } catch (err) {
@@ -68,9 +71,12 @@ async function deliver(deps: Deps, { commandId }: DeliveryPayload, job: Job<unkn
       durationMs: Date.now() - started,
     },
   });
-  // A delivery counts once against the account webhook, on its first attempt ("8 consecutive failed
-  // deliveries"): one command retried 8 times must not switch the webhook off. Any success resets.
-  if (usesAccountWebhook && (ok || job.retryCount === 0)) {
+  // A delivery fails once its last attempt fails ("8 consecutive failed deliveries"): one command
+  // retried 8 times counts once, and a receiver down for a moment, while deliveries still have
+  // retries left, neither counts nor switches the webhook off (which would drop those retries).
+  // Any success resets the count.
+  const lastAttempt = job.retryCount >= ((job as Partial<JobWithMetadata>).retryLimit ?? deliverWebhookJob.options.retryLimit ?? 0);
+  if (usesAccountWebhook && (ok || lastAttempt)) {
     // updateMany: the config may have been deleted meanwhile (update would throw), and the switch-off
     // is one conditional statement, so a PUT landing between two steps is never overridden.
     await deps.db.webhookConfig.updateMany({

@@ -204,6 +204,12 @@ describe('reading, downloading and deleting files', () => {
     expect(before.headers.get('cache-control')).toBe('private, no-cache');
     const cachedEtag = before.headers.get('etag')!;
     expect((await fetch(stored.storage_url, { headers: { 'if-none-match': cachedEtag } })).status).toBe(304);
+    // The forms caches send: a weak tag, a list, `*`; a range unit in capitals.
+    for (const header of [`W/${cachedEtag}`, `"other", ${cachedEtag}`, '*']) {
+      expect((await fetch(stored.storage_url, { headers: { 'if-none-match': header } })).status, header).toBe(304);
+    }
+    expect((await fetch(stored.storage_url, { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
+    expect((await fetch(stored.storage_url, { headers: { range: 'Bytes=0-1' } })).status).toBe(206);
     const { status, body } = await t.json(`/api/v1/files/${fileId}`, { method: 'DELETE' });
     expect(status).toBe(200);
     expect(body).toEqual({ deleted: true, file_id: fileId });

@@ -15,6 +15,8 @@ describe('parseRange (RFC 9110 single byte ranges)', () => {
     ['bytes=-', { kind: 'full' }],
     ['bytes=0-1,5-6', { kind: 'full' }],
     ['items=0-1', { kind: 'full' }],
+    ['Bytes=0-9', { kind: 'partial', start: 0, end: 9 }],
+    ['BYTES=-5', { kind: 'partial', start: 95, end: 99 }],
   ])('%s of 100 bytes', (header, expected) => {
     expect(parseRange(header, 100)).toEqual(expected);
   });

@@ -3,7 +3,7 @@ export type RangeResult = { kind: 'full' } | { kind: 'partial'; start: number; e
 /** Parses a single-range `Range: bytes=...` header against a size; several ranges get the full body. */
 export function parseRange(header: string | undefined, size: number): RangeResult {
   if (!header) return { kind: 'full' };
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  const match = /^bytes=(\d*)-(\d*)$/i.exec(header.trim()); // the range unit is case-insensitive
   if (!match) return { kind: 'full' };
   const [, startText = '', endText = ''] = match;
   if (startText === '' && endText === '') return { kind: 'full' };

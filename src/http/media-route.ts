@@ -7,6 +7,7 @@ import { DOWNLOAD_URL_TTL_SECONDS } from '../files/files-service.ts';
 import { scavengePaced } from '../platform/scavenge-pacer.ts';
 import { ObjectNotFoundError } from '../platform/storage/index.ts';
 import { parseRange } from './byte-range.ts';
+import { ifNoneMatchHits } from './conditional-get.ts';
 import { sendError } from './respond.ts';
 
 const MEDIA_PATH = /^\/media\/([^/]+)\/([^/]+)\/([^/]+)$/;
@@ -48,7 +49,7 @@ export async function handleMedia(deps: Deps, req: IncomingMessage, res: ServerR
       // a browser's cache, nor a short-lived link outlive its expiry there.
       'cache-control': 'private, no-cache',
     };
-    if (req.headers['if-none-match'] === etag) {
+    if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
       res.writeHead(304, headers).end();
       return;
     }

@@ -23,6 +23,21 @@ afterAll(async () => {
   await database?.drop();
 });
 
+describe('API key prefixes', () => {
+  // Keys are found by their first 8 hex characters: one in 4 billion pairs share them.
+  const withPrefix = (fill: string) => `ffsk_deadbeef${fill.repeat(56)}`;
+
+  it('a generated key that meets a taken prefix is generated again; a given one is refused', async () => {
+    expect(await createApiKey(db, 'prefix-a', withPrefix('0'))).toBe(withPrefix('0'));
+    const generated = [withPrefix('1'), withPrefix('2'), generateApiKey()];
+    const key = await createApiKey(db, 'prefix-b', undefined, () => generated.shift()!);
+    expect(keyPrefix(key)).not.toBe('ffsk_deadbeef');
+    expect(generated).toHaveLength(0);
+    await expect(createApiKey(db, 'prefix-c', withPrefix('3'))).rejects.toMatchObject({ code: 'VALIDATION_ERROR', message: expect.stringContaining('ffsk_deadbeef') });
+    expect(await db.apiKey.count({ where: { prefix: 'ffsk_deadbeef' } })).toBe(1);
+  });
+});
+
 describe('API key cache', () => {
   it('keeps a valid key cached while 10,001 unknown keys come and go', async () => {
     const authenticate = createAuthenticator(db, createLogger('silent'), 600_000);

@@ -22,14 +22,26 @@ export async function ensureAccount(db: DbClient, name: string): Promise<{ id: s
   return db.account.findUniqueOrThrow({ where: { name }, select: { id: true, name: true } });
 }
 
-/** Creates a new key for the account (creating the account if needed); the key is shown only here. */
-export async function createApiKey(db: DbClient, accountName: string, key = generateApiKey()): Promise<string> {
-  if (!API_KEY_PATTERN.test(key)) throw validationError('An API key is ffsk_ followed by 64 lowercase hex characters.');
+/**
+ * Creates a new key for the account (creating the account if needed); the key is shown only here.
+ * Keys are looked up by a 32-bit prefix, which must be unique: a generated key that meets one
+ * already taken is generated again, a given key (BOOTSTRAP_API_KEY) is refused.
+ */
+export async function createApiKey(db: DbClient, accountName: string, key?: string, generate = generateApiKey): Promise<string> {
+  if (key !== undefined && !API_KEY_PATTERN.test(key)) throw validationError('An API key is ffsk_ followed by 64 lowercase hex characters.');
   const account = await ensureAccount(db, accountName);
-  await db.apiKey.create({
-    data: { id: randomUUID(), accountId: account.id, prefix: keyPrefix(key), hash: hashApiKey(key) },
-  });
-  return key;
+  for (let attempt = 1; ; attempt++) {
+    const candidate = key ?? generate();
+    // createMany: a taken prefix is skipped, not an error that would abort the caller's transaction.
+    const { count } = await db.apiKey.createMany({
+      data: [{ id: randomUUID(), accountId: account.id, prefix: keyPrefix(candidate), hash: hashApiKey(candidate) }],
+      skipDuplicates: true,
+    });
+    if (count === 1) return candidate;
+    if (key !== undefined || attempt >= 5) {
+      throw validationError(`Another API key begins with ${keyPrefix(candidate)}: the first 8 hex characters must differ.`);
+    }
+  }
 }
 
 /**

@@ -2,7 +2,7 @@
 // the target and are renamed into place, so a reader never sees a partial object.
 import { randomBytes } from 'node:crypto';
 import { constants, createReadStream, type Stats } from 'node:fs';
-import { access, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { access, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -100,6 +100,10 @@ export function createLocalDriver(rootDir: string): StorageDriver {
     async putFile(key, file, opts = {}) {
       const target = resolveKey(key);
       const size = await regularFileSize(file, opts.maxBytes);
+      // A rename keeps the file's mtime, which the sweep reads as the object's age: an output FFmpeg
+      // finished an hour before its command ended would look like an orphan before its row exists.
+      const now = new Date();
+      await utimes(file, now, now);
       // ENOENT is retried only while the source is still there (else it is the source that is gone).
       const sourceExists = async () => (await lstat(file).catch(() => null)) !== null;
       try {

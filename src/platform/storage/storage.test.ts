@@ -233,6 +233,21 @@ describe.each(kinds)('$kind storage driver', ({ kind, setup }) => {
     expect(sha256(await readAll(await driver.getStream(k)))).toBe(sha256(bytes));
     expect(existsSync(file)).toBe(kind === 's3'); // renamed into place on local disk
 
+    // An object's time is when it was stored, not when its file was last written (the sweep judges
+    // age by it): a file written two hours ago is stored now.
+    const old = path.join(dir, 'old.mp4');
+    await writeFile(old, bytes.subarray(0, 1000));
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await utimes(old, twoHoursAgo, twoHoursAgo);
+    const storedAt = Date.now() - 5_000;
+    const oldKey = key('old.mp4');
+    await driver.putFile(oldKey, old);
+    expect((await driver.stat(oldKey))!.lastModified!.getTime()).toBeGreaterThan(storedAt);
+    let listed = 0;
+    for await (const object of driver.list()) if (object.key === oldKey && object.lastModified.getTime() > storedAt) listed++;
+    expect(listed).toBe(1);
+    await driver.delete(oldKey);
+
     const before = await listEverything();
     await writeFile(file, bytes);
     await expect(driver.putFile(key('big.mp4'), file, { maxBytes: MiB })).rejects.toBeInstanceOf(ObjectTooLargeError);

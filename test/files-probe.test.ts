@@ -1,10 +1,13 @@
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { ffprobeJson, makeMedia } from './support/media.ts';
 import { startS3, type TestS3 } from './support/s3.ts';
 
+const execFileAsync = promisify(execFile);
 let media: Awaited<ReturnType<typeof makeMedia>>;
 let s3: TestS3;
 beforeAll(async () => {
@@ -38,6 +41,12 @@ describe.each(['local', 's3'] as const)('probe through the API (%s storage)', (d
     expect(stored.status).toBe('STORED');
     return stored;
   }
+
+  it('MPEG-TS (which crashes the shipped static ffprobe) is stored with its media fields', async () => {
+    const ts = path.join(path.dirname(media.mp4), 'clip-copy.ts');
+    await execFileAsync('ffmpeg', ['-v', 'error', '-y', '-i', media.mp4, '-c', 'copy', '-f', 'mpegts', ts]);
+    expect(await uploadAndWait(ts)).toMatchObject({ file_type: 'video', file_format: 'mpegts', codec: 'h264', width: expect.any(Number) });
+  });
 
   it('h264/aac mp4: every media field equals ffprobe’s own numbers', async () => {
     const [file, probe] = await Promise.all([uploadAndWait(media.mp4), ffprobeJson(media.mp4)]);

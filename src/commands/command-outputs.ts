@@ -30,7 +30,7 @@ export async function storeOutputs(deps: Deps, command: Command, outputs: Record
   let failed = false;
   // After a failure, probes not started yet end at once instead of delaying the FAILED status.
   const probes = found.map(({ local, filename }) =>
-    limit(async () => (failed ? null : probeMedia(local, { ffprobePath: deps.media.ffprobe, filename }))),
+    limit(async () => (failed ? null : probeMedia(local, { ffprobePath: deps.media.ffprobe, fallbackFfprobePath: deps.media.ffprobeFallback, filename }))),
   );
   // A later probe may fail while an earlier output is stored: awaited in its turn, not unhandled now.
   for (const probe of probes) probe.catch(() => undefined);

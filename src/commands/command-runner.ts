@@ -115,7 +115,7 @@ async function execute(deps: Deps, sandbox: 'bwrap' | 'none', command: Command, 
     [...sources].map(async ([key, source]) =>
       source.kind === 'stored'
         ? source.duration
-        : (await probeMedia(path.join(workDir, names[key]!), { ffprobePath: deps.media.ffprobe, filename: names[key]! }).catch(() => null))?.duration ?? null,
+        : (await probeMedia(path.join(workDir, names[key]!), { ffprobePath: deps.media.ffprobe, fallbackFfprobePath: deps.media.ffprobeFallback, filename: names[key]! }).catch(() => null))?.duration ?? null,
     ),
   );
   const progress = createProgressReporter(deps, command.id, steps.length, Math.max(0, ...durations.map((d) => d ?? 0)));

@@ -133,6 +133,7 @@ async function probe(deps: Deps, { fileId }: FilePayload, job: Job<unknown>): Pr
   try {
     fields = await probeMedia(input, {
       ffprobePath: deps.media.ffprobe,
+      fallbackFfprobePath: deps.media.ffprobeFallback,
       filename: file.filename,
       contentType: file.mimeType ?? undefined,
       timeoutMs: 120_000,

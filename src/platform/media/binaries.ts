@@ -11,6 +11,11 @@ export interface MediaBinaries {
    * the way the FFmpeg that will open it does, and builds differ in how they sniff content.
    */
   ffprobeOfFfmpeg: string;
+  /**
+   * The ffprobe on PATH when the shipped static one was chosen for speed: that build crashes on some
+   * inputs (any MPEG-TS file: SIGSEGV), which are then probed again with this one.
+   */
+  ffprobeFallback: string | null;
 }
 
 export interface MediaBinaryOptions {
@@ -41,7 +46,13 @@ export function resolveMediaBinaries(opts: MediaBinaryOptions): MediaBinaries {
   const ffmpeg = resolveBinary('ffmpeg', opts.ffmpegPath);
   const ffprobe = resolveBinary('ffprobe', opts.ffprobePath);
   const beside = path.join(path.dirname(ffmpeg), process.platform === 'win32' ? 'ffprobe.exe' : 'ffprobe');
-  return { ffmpeg, ffprobe, ffprobeOfFfmpeg: executableProblem(beside) === null ? beside : ffprobe };
+  const onPath = opts.ffprobePath ? null : findOnPath('ffprobe', process.env.PATH ?? '');
+  return {
+    ffmpeg,
+    ffprobe,
+    ffprobeOfFfmpeg: executableProblem(beside) === null ? beside : ffprobe,
+    ffprobeFallback: onPath !== null && onPath !== ffprobe ? onPath : null,
+  };
 }
 
 function resolveBinary(name: BinaryName, explicitPath: string | undefined): string {

@@ -13,7 +13,7 @@ import { resolveMediaBinaries } from './binaries.ts';
 import { mediaFieldsFromProbe, MediaProbeTimeoutError, probeMedia, type MediaFields } from './probe.ts';
 
 const run = promisify(execFile);
-const { ffmpeg, ffprobe } = resolveMediaBinaries({});
+const { ffmpeg, ffprobe, ffprobeFallback } = resolveMediaBinaries({});
 let dir = '';
 // Read at load time: skipIf decides while tests are collected, before beforeAll runs.
 const encoders = execFileSync(ffmpeg, ['-hide_banner', '-encoders'], { encoding: 'utf8' });
@@ -131,6 +131,14 @@ describe('probeMedia on real files', () => {
       channels: 1,
     });
     expect([a.codec_name, Number(a.bit_rate), Number(a.sample_rate), a.channels]).toEqual(['mp3', 128000, 44100, 1]);
+  });
+
+  // The shipped static ffprobe, chosen for its start-up time, crashes (SIGSEGV) on every MPEG-TS file.
+  it('reads an MPEG-TS file, falling back to the ffprobe on PATH when the first one crashes', async () => {
+    await make('clip.ts', [...lavfiVideo, '-t', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-f', 'mpegts']);
+    const fields = await probeMedia(path.join(dir, 'clip.ts'), { ffprobePath: ffprobe, fallbackFfprobePath: ffprobeFallback, filename: 'clip.ts' });
+    expect(fields).toMatchObject({ fileType: 'video', fileFormat: 'mpegts', codec: 'h264', width: 320, height: 240 });
+    expect(fields.duration).toBeCloseTo(1, 0);
   });
 
   it('reads a wav', async () => {

@@ -13,6 +13,8 @@ export interface ProbeOptions {
   /** The Content-Type the bytes arrived with (upload or import), used when the name has no known extension. */
   contentType?: string;
   timeoutMs?: number;
+  /** Runs when ffprobe crashes (a signal, not an answer): another build may read the bytes. */
+  fallbackFfprobePath?: string | null;
 }
 
 export class MediaProbeTimeoutError extends Error {
@@ -47,9 +49,14 @@ const SINGLE_FILE_FORMATS = [
  * interpret are not an error; unreadable input (missing file, HTTP error) and timeouts are.
  */
 export async function probeMedia(input: string, opts: ProbeOptions): Promise<MediaFields> {
-  const data = await runFfprobe(input, opts.ffprobePath, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  return mediaFieldsFromProbe(data, opts.filename, opts.contentType);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let data = await runFfprobe(input, opts.ffprobePath, timeoutMs);
+  if (data === CRASHED) data = opts.fallbackFfprobePath ? await runFfprobe(input, opts.fallbackFfprobePath, timeoutMs) : null;
+  // A crash of every ffprobe there is: the bytes are not something it can read.
+  return mediaFieldsFromProbe(data === CRASHED ? null : data, opts.filename, opts.contentType);
 }
+
+const CRASHED = Symbol('ffprobe crashed');
 
 /*
  * ffprobe is spawned here rather than through fluent-ffmpeg's ffprobe(): that one takes the binary
@@ -57,7 +64,7 @@ export async function probeMedia(input: string, opts: ProbeOptions): Promise<Med
  * timeout cannot kill it, and parses ffprobe's flat text output, in which a tag value containing a
  * newline (say a title "x\nwidth=9999") overwrites real fields. JSON output has none of these.
  */
-async function runFfprobe(input: string, ffprobePath: string, timeoutMs: number): Promise<FfprobeData | null> {
+async function runFfprobe(input: string, ffprobePath: string, timeoutMs: number): Promise<FfprobeData | null | typeof CRASHED> {
   const remote = /^https?:\/\//i.test(input);
   // A missing or unreadable local file is an error of its own, not "ffprobe could not read it".
   if (!remote) await access(input, constants.R_OK);
@@ -71,7 +78,7 @@ async function runFfprobe(input: string, ffprobePath: string, timeoutMs: number)
   // "file:" keeps a local name with a colon in it from being read as a protocol.
   args.push('-i', remote ? input : `file:${path.resolve(input)}`);
 
-  return new Promise<FfprobeData | null>((resolve, reject) => {
+  return new Promise<FfprobeData | null | typeof CRASHED>((resolve, reject) => {
     const child = spawn(ffprobePath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
@@ -96,9 +103,10 @@ async function runFfprobe(input: string, ffprobePath: string, timeoutMs: number)
       clearTimeout(timer);
       reject(new Error(`Could not run ffprobe at "${ffprobePath}": ${err.message}`));
     });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (failure) return reject(failure);
+      if (code === null && signal !== null) return resolve(CRASHED);
       const message = redact(stderr.trim(), input);
       if (code !== 0) {
         if (IO_FAILURE.test(message.split('\n').pop() ?? '')) {

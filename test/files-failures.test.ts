@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +11,7 @@ const LIMIT = 256 * 1024;
 let t: TestApp;
 let origin: FixtureServer;
 let denied: FixtureServer;
+let shortOrigin: net.Server;
 
 beforeAll(async () => {
   // 127.0.0.2 is loopback but outside the test allow-list (127.0.0.1/32): the "internal" host.
@@ -25,6 +28,17 @@ beforeAll(async () => {
     for (let i = 0; i < 8; i++) res.write(randomBytes(LIMIT / 2));
     res.end();
   });
+  origin.route('/partial.bin', (_req, res) => void res.writeHead(206, { 'content-range': 'bytes 0-99/1000', 'content-length': 100 }).end(randomBytes(100)));
+  origin.route('/gzipped.bin', (req, res) => {
+    origin.hits.push(`accept-encoding: ${req.headers['accept-encoding']}`);
+    res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(randomBytes(1000)));
+  });
+  // Declares 5000 bytes, sends 1000, closes: the body fails while the import is still opening its file.
+  shortOrigin = net.createServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.once('data', () => socket.end(Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n'), randomBytes(1000)])));
+  });
+  await new Promise<void>((resolve) => shortOrigin.listen(0, '127.0.0.1', resolve));
   origin.route('/to-internal', (_req, res) => void res.writeHead(302, { location: `${denied.url}/secret` }).end());
   let flaky = 0;
   origin.route('/flaky.txt', (_req, res) => {
@@ -34,6 +48,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  shortOrigin?.close();
   await Promise.all([t?.stop(), origin?.close(), denied?.close()]);
 });
 
@@ -58,6 +73,26 @@ describe('imports that fail later end FAILED with a reason', () => {
     const file = await storeFile(`${origin.url}/missing.mp4`);
     expect(file).toMatchObject({ status: 'FAILED', error_status: 'UNREACHABLE_INPUT_FILE', storage_url: null });
     expect(file.error_message).toMatch(/404/);
+  });
+
+  it('an origin that closes before its declared length is UNREACHABLE_INPUT_FILE (the service lives on)', async () => {
+    const { port } = shortOrigin.address() as net.AddressInfo;
+    const file = await storeFile(`http://127.0.0.1:${port}/short.mp4`);
+    expect(file).toMatchObject({ status: 'FAILED', error_status: 'UNREACHABLE_INPUT_FILE', storage_url: null });
+    expect((await t.json('/healthz')).status).toBe(200);
+  }, 90_000);
+
+  it('a 206 to a plain GET is not the whole file: UNREACHABLE_INPUT_FILE, nothing stored', async () => {
+    const file = await storeFile(`${origin.url}/partial.bin`);
+    expect(file).toMatchObject({ status: 'FAILED', error_status: 'UNREACHABLE_INPUT_FILE', storage_url: null });
+    expect(file.error_message).toMatch(/206/);
+  });
+
+  it('asks for the bytes as they are (identity); a compressed answer is refused, not stored compressed', async () => {
+    const file = await storeFile(`${origin.url}/gzipped.bin`);
+    expect(file).toMatchObject({ status: 'FAILED', error_status: 'UNREACHABLE_INPUT_FILE', storage_url: null });
+    expect(file.error_message).toMatch(/Content-Encoding gzip/);
+    expect(origin.hits).toContain('accept-encoding: identity');
   });
 
   it('a body over MAX_FILE_BYTES is FILE_TOO_LARGE (declared or counted) and leaves no bytes', async () => {

@@ -141,10 +141,21 @@ export async function request(rawUrl: string, opts: OutboundOptions): Promise<Ou
 
 /** GET for ingest: like request(), but a non-2xx answer is an UNREACHABLE_INPUT_FILE error. */
 export async function download(rawUrl: string, opts: OutboundOptions): Promise<Download> {
-  const res = await request(rawUrl, { ...opts, method: 'GET', body: undefined });
+  // identity: the file's own bytes, not a compressed transfer of them (no Accept-Encoding would allow any).
+  const res = await request(rawUrl, { ...opts, method: 'GET', body: undefined, headers: { ...opts.headers, 'accept-encoding': 'identity' } });
   if (res.status < 200 || res.status > 299) {
     res.body.destroy();
     throw new OutboundError('UNREACHABLE_INPUT_FILE', `HTTP ${res.status} from ${res.url.host}`, isRetryableStatus(res.status));
+  }
+  // Any other 2xx to a GET without Range is not the whole file: 206 is a part of it, 204 nothing.
+  if (res.status !== 200 && res.status !== 203) {
+    res.body.destroy();
+    throw new OutboundError('UNREACHABLE_INPUT_FILE', `HTTP ${res.status} from ${res.url.host} is not the whole file.`, false);
+  }
+  const encoding = res.headers['content-encoding']?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity') {
+    res.body.destroy();
+    throw new OutboundError('UNREACHABLE_INPUT_FILE', `${res.url.host} sent the file with Content-Encoding ${encoding}, not as its own bytes.`, false);
   }
   const declared = res.headers['content-length'];
   const length = declared === undefined ? NaN : Number(declared);

@@ -55,6 +55,10 @@ export function guardBody(res: IncomingMessage, host: string, maxBytes: number |
       callback(null, chunk);
     },
   });
+  // A failure may come before the consumer attaches its own listener (a local put opens its temp file
+  // first): unheard, that 'error' event would end the process. The stream stays destroyed with the
+  // error, which a later pipeline still reports.
+  body.on('error', () => undefined);
   // Resets and premature closes (ERR_STREAM_PREMATURE_CLOSE) surface here, not as pipe errors.
   finished(res, (err) => {
     if (err) body.destroy(toOutboundError(err, host));

@@ -116,13 +116,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     let server: Server | undefined;
     if (config.role !== 'worker' && options.serveHttp !== false) {
       const authorize = createAuthorizer(createAuthenticator(db, log, options.authCacheMs), createRateLimiter(db), config.rateLimitPerMinute);
-      server = createHttpServer(deps, authorize, VERSION);
+      const httpService = createHttpServer(deps, authorize, VERSION);
+      server = httpService.server;
       await new Promise<void>((resolve, reject) => {
-        server!.once('error', reject);
-        server!.listen(port, config.host, resolve);
+        httpService.server.once('error', reject);
+        httpService.server.listen(port, config.host, resolve);
       });
-      const listening = server;
-      cleanups.push(() => closeServer(listening, Math.min(5_000, config.shutdownGraceMs)));
+      cleanups.push(() => httpService.close(Math.min(5_000, config.shutdownGraceMs)));
       log.info({ url: publicUrl }, 'HTTP server listening');
     }
     return { deps, url: `http://127.0.0.1:${port}`, databaseUrl, server, createdApiKey, stop };
@@ -139,12 +139,3 @@ async function serverSecret(db: Db): Promise<string> {
   return row.value;
 }
 
-
-/** Stops accepting, lets requests in flight finish for up to graceMs, then ends the rest (SSE, WebSocket). */
-function closeServer(server: Server, graceMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-    setTimeout(() => server.closeAllConnections(), graceMs).unref();
-  });
-}

@@ -262,3 +262,23 @@ describe('GraphQL files', () => {
     expect(events[0]?.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });
+
+describe('shutdown with a WebSocket client connected', () => {
+  it('stop() ends soon after the grace period, and the client is told the server is going away (1001)', async () => {
+    const app = await startTestApp({ env: { SHUTDOWN_GRACE_SECONDS: '1' } });
+    const ws = new WebSocket(`${app.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    const acked = new Promise<void>((resolve) => ws.on('message', (data) => JSON.parse(String(data)).type === 'connection_ack' && resolve()));
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { 'X-API-KEY': app.apiKey } }));
+    await acked;
+    // graphql-ws clients answer pings and never leave on their own: the server must close them.
+    const started = Date.now();
+    const stopped = app.stop().then(() => Date.now() - started);
+    const outcome = await Promise.race([stopped, new Promise<string>((resolve) => setTimeout(() => resolve('still stopping after 15 s'), 15_000))]);
+    if (typeof outcome === 'string') ws.terminate();
+    await stopped;
+    expect(outcome).toBeLessThan(8_000);
+    expect(await closed).toBe(1001);
+  }, 60_000);
+});

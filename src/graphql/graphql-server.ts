@@ -70,10 +70,11 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
     context: ({ request, requestId }) => contextFor(request.headers.get('x-api-key'), requestId),
   });
 
-  function attachWebSocket(server: Server): WebSocketServer {
+  /** Serves graphql-ws on the server's /graphql; the returned function closes every socket (1001). */
+  function attachWebSocket(server: Server): () => Promise<void> {
     // The same cap as a POST body (ws would take messages of up to 100 MiB).
     const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_JSON_BODY_BYTES });
-    useServer<Record<string, unknown>, { request: IncomingMessage }>(
+    const served = useServer<Record<string, unknown>, { request: IncomingMessage }>(
       {
         execute: (args: any) => args.rootValue.execute(args),
         subscribe: (args: any) => args.rootValue.subscribe(args),
@@ -119,7 +120,13 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
       },
       wss,
     );
-    return wss;
+    return async () => {
+      // A client that never answers the close frame is cut off, or the server would wait for ws's 30 s.
+      setTimeout(() => {
+        for (const client of wss.clients) client.terminate();
+      }, 1_000).unref();
+      await served.dispose();
+    };
   }
 
   return { yoga, attachWebSocket };

@@ -18,7 +18,13 @@ import { restRoutes } from './routes.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-export function createHttpServer(deps: Deps, authorize: Authorize, version: string): http.Server {
+export interface HttpService {
+  server: http.Server;
+  /** Stops accepting, lets requests in flight finish for up to graceMs, then ends the rest (SSE, WebSocket). */
+  close(graceMs: number): Promise<void>;
+}
+
+export function createHttpServer(deps: Deps, authorize: Authorize, version: string): HttpService {
   const rest = createRestHandler(restRoutes, deps, authorize);
   const { yoga, attachWebSocket } = createGraphQL(deps, authorize);
   const openapi = JSON.stringify(buildOpenApi(restRoutes, version));
@@ -96,8 +102,18 @@ export function createHttpServer(deps: Deps, authorize: Authorize, version: stri
     const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
     socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
-  attachWebSocket(server);
-  return server;
+  const closeWebSockets = attachWebSocket(server);
+  const close = (graceMs: number) =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      setTimeout(() => {
+        server.closeAllConnections();
+        // Upgraded sockets are no longer the HTTP server's connections, yet close() waits for them.
+        closeWebSockets().catch((err: unknown) => deps.log.warn({ err }, 'closing WebSocket connections failed'));
+      }, graceMs).unref();
+    });
+  return { server, close };
 }
 
 async function serveMetrics(deps: Deps, res: http.ServerResponse): Promise<void> {

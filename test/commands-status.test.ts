@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './gql/index.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
@@ -72,4 +73,23 @@ describe('commandStatus subscription and ?wait', () => {
     expect(events[0]?.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     await t.json(`/api/v1/commands/${id}?wait=30`);
   });
+
+  it('GET ?wait=N reads again when the event listener comes back: an end it missed is answered then, not after N s', async () => {
+    const { db, events } = t.app.deps;
+    const account = await db.account.findUniqueOrThrow({ where: { name: 'alice' } });
+    // No job: nothing runs it, so only this test changes its status.
+    const id = randomUUID();
+    await db.command.create({ data: { id, accountId: account.id, commandType: 'FFMPEG_COMMAND', originalRequest: {}, maxRunSeconds: 60 } });
+    const started = Date.now();
+    const waiting = t.json(`/api/v1/commands/${id}?wait=30`);
+    await new Promise((r) => setTimeout(r, 300));
+    // Ended by another process while this one's listener is down: its NOTIFY never arrives.
+    await db.$executeRawUnsafe(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()`);
+    await db.command.update({ where: { id }, data: { status: 'SUCCESS', progress: 100, completedAt: new Date() } });
+    const { status, body } = await waiting;
+    expect(status).toBe(200);
+    expect(body.status).toBe('SUCCESS');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(events.listening).toBe(true);
+  }, 40_000);
 });

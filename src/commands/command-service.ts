@@ -3,10 +3,11 @@ import type { Command, File, Prisma } from '../generated/prisma/client.ts';
 import { fileStoragePrefix } from '../files/file-names.ts';
 import { publishFileStatus } from '../files/file-status.ts';
 import type { ServiceContext } from '../platform/context.ts';
+import { eventsOrTicks } from '../platform/events.ts';
 import { notFound, validationError } from '../platform/errors.ts';
 import { isUuid } from '../platform/ids.ts';
 import { runCommandJob } from './command-jobs.ts';
-import { publishCommandStatus, TERMINAL_COMMAND_STATUSES } from './command-status.ts';
+import { COMMAND_RECHECK_MS, publishCommandStatus, TERMINAL_COMMAND_STATUSES } from './command-status.ts';
 import { originalRequestOf, type CommandSpec } from './command-spec.ts';
 import { validateCommandSpec } from './command-validation.ts';
 
@@ -76,8 +77,12 @@ export async function waitForCommand(ctx: ServiceContext, commandId: string, wai
   try {
     command = await getCommand(ctx, commandId); // a change between the first read and subscribing
     if (TERMINAL_COMMAND_STATUSES.has(command.status)) return command;
-    for await (const event of events) {
-      if (TERMINAL_COMMAND_STATUSES.has(event.status)) break;
+    for await (const event of eventsOrTicks(events, COMMAND_RECHECK_MS)) {
+      if (event && TERMINAL_COMMAND_STATUSES.has(event.status)) break;
+      if (event?.progress !== undefined) continue;
+      // A tick, or RECONNECTED after the listener was down: the end may have gone unannounced.
+      command = await getCommand(ctx, commandId);
+      if (TERMINAL_COMMAND_STATUSES.has(command.status)) return command;
     }
     return await getCommand(ctx, commandId);
   } finally {

@@ -1,6 +1,8 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { Deps } from '../platform/context.ts';
 
+// How often a waiter reads a command again without an event: NOTIFYs can be lost (listener down).
+export const COMMAND_RECHECK_MS = 5_000;
 export const TERMINAL_COMMAND_STATUSES = new Set(['SUCCESS', 'FAILED']);
 
 export async function publishCommandStatus(

@@ -1,9 +1,7 @@
 import type { ServiceContext } from '../platform/context.ts';
 import { endingWith, eventsOrTicks, type EventSubscription } from '../platform/events.ts';
 import { getCommand, type CommandWithOutputs } from './command-service.ts';
-import { TERMINAL_COMMAND_STATUSES } from './command-status.ts';
-
-const RECHECK_MS = 5_000;
+import { COMMAND_RECHECK_MS, TERMINAL_COMMAND_STATUSES } from './command-status.ts';
 
 /**
  * Yields the command now, then at each change until it is SUCCESS or FAILED. Progress events carry
@@ -20,7 +18,7 @@ async function* follow(ctx: ServiceContext, commandId: string, events: EventSubs
     let command = await getCommand(ctx, commandId);
     yield command;
     if (TERMINAL_COMMAND_STATUSES.has(command.status)) return;
-    for await (const event of eventsOrTicks(events, RECHECK_MS)) {
+    for await (const event of eventsOrTicks(events, COMMAND_RECHECK_MS)) {
       if (event && event.status === command.status && event.progress !== undefined) {
         if (event.progress <= (command.progress ?? 0)) continue;
         command = { ...command, progress: event.progress };

@@ -47,6 +47,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Start-up failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  // What went wrong is in the message (a database that does not exist, a port in use, a missing
+  // binary); the stack only at LOG_LEVEL=debug or trace.
+  const verbose = /^(debug|trace)$/i.test(process.env.LOG_LEVEL ?? '');
+  const text = err instanceof Error ? (verbose ? err.stack ?? err.message : err.message) : String(err);
+  process.stderr.write(`Start-up failed: ${text}\n`);
   process.exit(1);
 });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, runNpmStart, runScript, type ServiceProcess } from './support/service-process.ts';
+import { adminDatabaseUrl } from './support/database.ts';
 import { until } from './support/wait.ts';
 
 // `npm start` on a machine with nothing set up: no DATABASE_URL, so an embedded Postgres under DATA_DIR.
@@ -93,6 +94,10 @@ describe('npm start with nothing configured (the README command)', () => {
     expect(limit.output()).toContain('carol: 120 requests per minute per key');
     const noAccount = runScript('src/accounts/cli.ts', ['rate-limit', '--account', 'nobody', '--per-minute', '5'], env());
     expect(await noAccount.exited).toBe(1);
+    // Past the column's integer: a usage error, not a database error.
+    const tooHigh = runScript('src/accounts/cli.ts', ['rate-limit', '--account', 'carol', '--per-minute', '2147483648'], env());
+    expect(await tooHigh.exited).toBe(2);
+    expect(tooHigh.output()).toContain('an integer from 1 to 10000000');
   });
 
   it('stops cleanly on SIGTERM and a second start reuses the data without printing a new key', async () => {
@@ -112,5 +117,14 @@ describe('npm start with nothing configured (the README command)', () => {
     expect(bad.output()).toMatch(/PORT/);
     expect(bad.output()).toMatch(/BOOTSTRAP_API_KEY/);
     expect(bad.output()).toMatch(/S3_FORCE_PATH_STYLE/);
+  });
+
+  it('a start-up failure outside the configuration is one clear line, without a stack', async () => {
+    const url = new URL(adminDatabaseUrl());
+    url.pathname = '/ffapi_no_such_database';
+    const missing = runScript('src/main.ts', [], { ...env(), DATABASE_URL: url.href });
+    expect(await missing.exited).toBe(1);
+    expect(missing.output()).toContain('Start-up failed: database "ffapi_no_such_database" does not exist');
+    expect(missing.output()).not.toMatch(/^\s+at /m);
   });
 });

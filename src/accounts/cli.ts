@@ -7,6 +7,8 @@ import { openEmbeddedPostgres } from '../platform/embedded-postgres.ts';
 import { migrate } from '../platform/migrate.ts';
 import { createApiKey, listApiKeys, revokeApiKey, setRateLimit } from './accounts-service.ts';
 
+const MAX_PER_MINUTE = 10_000_000;
+
 const USAGE = `Usage:
   npm run apikey -- create --account NAME   print a new key for NAME (the account is created if needed)
   npm run apikey -- list                    list keys (prefix, account, created, last used, revoked)
@@ -25,8 +27,10 @@ async function main(): Promise<number> {
     return values.help ? 0 : 2;
   }
   const perMinute = values['per-minute'] === 'default' ? null : Number(values['per-minute']);
-  if (command === 'rate-limit' && (!values.account?.trim() || (perMinute !== null && !(Number.isInteger(perMinute) && perMinute > 0)))) {
-    process.stderr.write(`rate-limit needs --account NAME and --per-minute N (a positive integer) or default\n${USAGE}\n`);
+  // The same bounds as RATE_LIMIT_PER_MINUTE (and within the column's integer).
+  const validLimit = perMinute === null || (Number.isInteger(perMinute) && perMinute > 0 && perMinute <= MAX_PER_MINUTE);
+  if (command === 'rate-limit' && (!values.account?.trim() || !validLimit)) {
+    process.stderr.write(`rate-limit needs --account NAME and --per-minute N (an integer from 1 to ${MAX_PER_MINUTE}) or default\n${USAGE}\n`);
     return 2;
   }
   if (command === 'create' && !values.account?.trim()) {

@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey, revokeApiKey } from '../src/accounts/accounts-service.ts';
+import { keyPrefix } from '../src/accounts/api-keys.ts';
+import { publishCommandStatus } from '../src/commands/command-status.ts';
 import { graphql } from './gql/index.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { subscribeSse, subscribeWs } from './support/graphql-client.ts';
 import { makeMedia } from './support/media.ts';
+import { until } from './support/wait.ts';
 
 const CommandStatus = graphql(`
   subscription CommandStatus($commandId: ID!) {
@@ -91,5 +96,30 @@ describe('commandStatus subscription and ?wait', () => {
     expect(body.status).toBe('SUCCESS');
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(events.listening).toBe(true);
+  }, 40_000);
+
+  it('a subscription ends with UNAUTHORIZED once its key is revoked, and sends nothing after', async () => {
+    const { db } = t.app.deps;
+    const key = await createApiKey(db, 'alice');
+    const account = await db.account.findUniqueOrThrow({ where: { name: 'alice' } });
+    const id = randomUUID();
+    await db.command.create({ data: { id, accountId: account.id, commandType: 'FFMPEG_COMMAND', originalRequest: {}, maxRunSeconds: 60 } });
+    const ws = new WebSocket(`${t.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    const messages: any[] = [];
+    ws.on('message', (data) => messages.push(JSON.parse(String(data))));
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { 'X-API-KEY': key } }));
+    await until('the ack', () => messages.some((m) => m.type === 'connection_ack'));
+    ws.send(JSON.stringify({ id: 's', type: 'subscribe', payload: { query: 'subscription($id: ID!) { commandStatus(commandId: $id) { status } }', variables: { id } } }));
+    await until('the first status', () => messages.some((m) => m.id === 's' && m.type === 'next'));
+
+    expect(await revokeApiKey(db, keyPrefix(key))).toBe(true);
+    const error = await until('the subscription to end', () => messages.find((m) => m.id === 's' && m.type === 'error'), 15_000, 100);
+    expect(error.payload[0].extensions.code).toBe('UNAUTHORIZED');
+    await db.command.update({ where: { id }, data: { status: 'PROCESSING', startedAt: new Date() } });
+    await publishCommandStatus(t.app.deps, id, 'PROCESSING');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(messages.filter((m) => m.id === 's' && m.type === 'next')).toHaveLength(1);
+    ws.close();
   }, 40_000);
 });

@@ -54,13 +54,15 @@ export type Authenticate = ReturnType<typeof createAuthenticator>;
  * and RATE_LIMITED (with Retry-After) over the key's per-minute limit.
  */
 export function createAuthorizer(authenticate: Authenticate, consume: ConsumeRateLimit, defaultPerMinute: number) {
-  return async function authorize(key: string | null | undefined): Promise<AuthenticatedAccount> {
+  const authorize = async function authorize(key: string | null | undefined): Promise<AuthenticatedAccount> {
     const account = await authenticate(key);
     if (!account) throw unauthorized();
     const decision = await consume(account.keyId, account.rateLimitPerMinute ?? defaultPerMinute);
     if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
     return account;
   };
+  // Without the rate limit: a long subscription checks that its key still holds, which is no request.
+  return Object.assign(authorize, { authenticate });
 }
 
 export type Authorize = ReturnType<typeof createAuthorizer>;

@@ -7,6 +7,7 @@ import { invalidRequest } from '../platform/errors.ts';
 import { deleteCommandFiles, getCommand, listCommands, submitCommand, submitCommands } from './command-service.ts';
 import { commandFields, commandText, type CommandSpec } from './command-spec.ts';
 import { watchCommandStatus } from './command-watch.ts';
+import { whileAuthorized } from '../graphql/while-authorized.ts';
 
 const CommandStatus = builder.enumType('CommandStatus', { values: ['QUEUED', 'PROCESSING', 'SUCCESS', 'FAILED'] as const });
 const CommandType = builder.enumType('CommandType', { values: ['FFMPEG_COMMAND', 'CHAINED_COMMAND', 'MULTIPLE_COMMAND'] as const });
@@ -167,7 +168,7 @@ builder.subscriptionFields((t) => ({
     type: CommandRef,
     description: 'The command now, then at each status change and progress step; completes at SUCCESS or FAILED.',
     args: { commandId: t.arg.id({ required: true }) },
-    subscribe: (_root, args, ctx) => watchCommandStatus(requireService(ctx), String(args.commandId)),
+    subscribe: async (_root, args, ctx) => whileAuthorized(await watchCommandStatus(requireService(ctx), String(args.commandId)), ctx.keyStillValid),
     resolve: (command) => command,
   }),
 }));

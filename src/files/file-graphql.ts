@@ -9,6 +9,7 @@ import { invalidRequest, payloadTooLarge } from '../platform/errors.ts';
 import { ObjectTooLargeError } from '../platform/storage/index.ts';
 import { deleteFile, getFile, listFiles, sizeMbytes, storageUrlOf, storeFileFromUrl, uploadFile } from './files-service.ts';
 import { watchFileStatus } from './file-watch.ts';
+import { whileAuthorized } from '../graphql/while-authorized.ts';
 
 builder.addScalarType('Upload', GraphQLUpload, {});
 
@@ -137,7 +138,7 @@ builder.subscriptionFields((t) => ({
     type: FileRef,
     description: 'The file now, then again at each status change; completes at STORED or FAILED.',
     args: { fileId: t.arg.id({ required: true }) },
-    subscribe: (_root, args, ctx) => watchFileStatus(requireService(ctx), String(args.fileId)),
+    subscribe: async (_root, args, ctx) => whileAuthorized(await watchFileStatus(requireService(ctx), String(args.fileId)), ctx.keyStillValid),
     resolve: (file) => file,
   }),
 }));

@@ -10,6 +10,8 @@ export interface GraphQLContext {
   requestId: string;
   /** Null when the request carried no valid API key; resolvers call requireService(). */
   service: ServiceContext | null;
+  /** Whether the request's key is still valid (not revoked since): subscriptions ask as they run. */
+  keyStillValid: () => Promise<boolean>;
 }
 
 export const builder = new SchemaBuilder<{

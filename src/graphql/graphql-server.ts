@@ -50,6 +50,7 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
       deps,
       requestId,
       service: account ? { ...deps, log, accountId: account.accountId, requestId } : null,
+      keyStillValid: async () => (await authorize.authenticate(apiKey).catch(() => null)) !== null,
     };
   };
 

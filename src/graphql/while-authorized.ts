@@ -1,4 +1,5 @@
 import { unauthorized } from '../platform/errors.ts';
+import { valuesOrTicks } from '../platform/events.ts';
 
 const RECHECK_MS = 5_000;
 
@@ -9,21 +10,14 @@ const RECHECK_MS = 5_000;
  */
 export function whileAuthorized<T>(source: AsyncGenerator<T>, stillAuthorized: () => Promise<boolean>, everyMs = RECHECK_MS): AsyncGenerator<T> {
   const checked = (async function* (): AsyncGenerator<T> {
-    let pending: Promise<IteratorResult<T>> | undefined;
-    for (;;) {
-      pending ??= source.next();
-      let timer: NodeJS.Timeout | undefined;
-      const tick = new Promise<'tick'>((resolve) => (timer = setTimeout(() => resolve('tick'), everyMs)));
-      const result = await Promise.race([pending, tick]);
-      clearTimeout(timer);
-      if (result === 'tick') {
-        if (await stillAuthorized()) continue;
+    // The values of a watcher are never null (a file, a command): null is a tick.
+    for await (const value of valuesOrTicks(source, everyMs)) {
+      if (value !== null) {
+        yield value;
+      } else if (!(await stillAuthorized())) {
         await source.return(undefined);
         throw unauthorized();
       }
-      pending = undefined;
-      if (result.done) return;
-      yield result.value;
     }
   })();
   return {

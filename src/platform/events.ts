@@ -174,10 +174,15 @@ function subscription(listeners: Map<string, Set<(event: StatusEvent) => void>>,
  * Yields each event of a subscription, and null every `everyMs` without one: a backstop so that a
  * watcher re-reads the state even if a NOTIFY was lost. Ends when the subscription ends.
  */
-export async function* eventsOrTicks(events: EventSubscription, everyMs: number): AsyncGenerator<StatusEvent | null> {
-  let pending: Promise<IteratorResult<StatusEvent>> | undefined;
+export function eventsOrTicks(events: EventSubscription, everyMs: number): AsyncGenerator<StatusEvent | null> {
+  return valuesOrTicks(events, everyMs);
+}
+
+/** Each value of an iterator, and null every `everyMs` without one; ends when the iterator does. */
+export async function* valuesOrTicks<T>(source: AsyncIterator<T>, everyMs: number): AsyncGenerator<T | null> {
+  let pending: Promise<IteratorResult<T>> | undefined;
   for (;;) {
-    pending ??= events.next();
+    pending ??= source.next();
     let timer: NodeJS.Timeout | undefined;
     const tick = new Promise<'tick'>((resolve) => (timer = setTimeout(() => resolve('tick'), everyMs)));
     const result = await Promise.race([pending, tick]);

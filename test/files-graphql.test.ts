@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { parse } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { WebSocket } from 'ws';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { graphql } from './gql/index.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { execute, subscribeSse, subscribeWs } from './support/graphql-client.ts';
@@ -173,8 +173,22 @@ describe('GraphQL files', () => {
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
     socket.send(JSON.stringify({ type: 'connection_init', payload: { 'X-API-KEY': t.apiKey } }));
-    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `{ files { total } } #${'x'.repeat(1024 * 1024)}` } }));
-    expect(await closed).toBe(1009);
+    // Any client can send one: it goes to the service's log at debug, not to stderr with a stack.
+    const printed = vi.spyOn(console, 'error');
+    try {
+      socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `{ files { total } } #${'x'.repeat(1024 * 1024)}` } }));
+      expect(await closed).toBe(1009);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(printed).not.toHaveBeenCalled();
+    } finally {
+      printed.mockRestore();
+    }
+  });
+
+  it('a WebSocket upgrade on another path than /graphql is refused with 400', async () => {
+    const socket = new WebSocket(`${t.url.replace(/^http/, 'ws')}/api/v1/files`, 'graphql-transport-ws');
+    const status = await new Promise<number>((resolve) => socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)).once('error', () => resolve(-1)));
+    expect(status).toBe(400);
   });
 
   for (const [transport, subscribe] of [['SSE', subscribeSse], ['WebSocket', subscribeWs]] as const) {

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { Authorize } from '../accounts/authenticator.ts';
 import { MAX_JSON_BODY_BYTES } from '../http/json-body.ts';
 import type { Deps } from '../platform/context.ts';
@@ -73,8 +73,27 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
 
   /** Serves graphql-ws on the server's /graphql; the returned function closes every socket (1001). */
   function attachWebSocket(server: Server): () => Promise<void> {
-    // The same cap as a POST body (ws would take messages of up to 100 MiB).
-    const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_JSON_BODY_BYTES });
+    // graphql-ws prints each socket's 'error' (a client's oversized or malformed frame) to stderr with
+    // its stack, outside the service's log; ws has already closed such a socket with its close code.
+    class QuietWebSocket extends WebSocket {
+      override emit(event: string | symbol, ...args: any[]): boolean {
+        if (event !== 'error') return super.emit(event, ...args);
+        deps.log.debug({ err: args[0] }, 'WebSocket client error');
+        return true;
+      }
+    }
+    // The same cap as a POST body (ws would take messages of up to 100 MiB). noServer: attached to the
+    // server, ws would pass on the server's own errors (a port in use) as its own, which graphql-ws
+    // reports as a fault of this code.
+    const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_JSON_BODY_BYTES, WebSocket: QuietWebSocket });
+    server.on('upgrade', (req, socket, head) => {
+      if ((req.url ?? '').split('?')[0] !== '/graphql') {
+        socket.on('error', () => undefined);
+        socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (client) => wss.emit('connection', client, req));
+    });
     const served = useServer<Record<string, unknown>, { request: IncomingMessage }>(
       {
         execute: (args: any) => args.rootValue.execute(args),

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { pageArgs } from '../files/file-graphql.ts';
 import { builder } from '../graphql/builder.ts';
 import { requireService } from '../graphql/service-context.ts';
+import { whileAuthorized } from '../graphql/while-authorized.ts';
 import { invalidRequest } from '../platform/errors.ts';
 import { deleteCommandFiles, getCommand, listCommands, submitCommand, submitCommands } from './command-service.ts';
 import { commandFields, commandText, type CommandSpec } from './command-spec.ts';
 import { watchCommandStatus } from './command-watch.ts';
-import { whileAuthorized } from '../graphql/while-authorized.ts';
 
 const CommandStatus = builder.enumType('CommandStatus', { values: ['QUEUED', 'PROCESSING', 'SUCCESS', 'FAILED'] as const });
 const CommandType = builder.enumType('CommandType', { values: ['FFMPEG_COMMAND', 'CHAINED_COMMAND', 'MULTIPLE_COMMAND'] as const });

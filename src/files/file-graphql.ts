@@ -3,13 +3,13 @@ import { GraphQLUpload, type FileUpload } from 'graphql-upload-minimal';
 import type { File } from '../generated/prisma/client.ts';
 import { builder } from '../graphql/builder.ts';
 import { requireService } from '../graphql/service-context.ts';
+import { whileAuthorized } from '../graphql/while-authorized.ts';
 import { pageQuery } from '../http/rest-route.ts';
 import { detachableStream } from '../http/upload-stream.ts';
 import { invalidRequest, payloadTooLarge } from '../platform/errors.ts';
 import { ObjectTooLargeError } from '../platform/storage/index.ts';
 import { deleteFile, getFile, listFiles, sizeMbytes, storageUrlOf, storeFileFromUrl, uploadFile } from './files-service.ts';
 import { watchFileStatus } from './file-watch.ts';
-import { whileAuthorized } from '../graphql/while-authorized.ts';
 
 builder.addScalarType('Upload', GraphQLUpload, {});
 

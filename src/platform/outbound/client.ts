@@ -139,7 +139,7 @@ export async function request(rawUrl: string, opts: OutboundOptions): Promise<Ou
   }
 }
 
-/** GET for ingest: like request(), but a non-2xx answer is an UNREACHABLE_INPUT_FILE error. */
+/** GET for ingest: like request(), but an answer that is not the whole file (non-2xx, 206, encoded) is UNREACHABLE_INPUT_FILE. */
 export async function download(rawUrl: string, opts: OutboundOptions): Promise<Download> {
   // identity: the file's own bytes, not a compressed transfer of them (no Accept-Encoding would allow any).
   const res = await request(rawUrl, { ...opts, method: 'GET', body: undefined, headers: { ...opts.headers, 'accept-encoding': 'identity' } });

@@ -3,19 +3,33 @@
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The path of the first string (value or object key) that cannot be stored, or undefined. */
-export function findUnstorableText(value: unknown, path: (string | number)[] = [], depth = 0): (string | number)[] | undefined {
-  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : undefined;
+export function findUnstorableText(value: unknown): (string | number)[] | undefined {
+  return findInJson(value, (text) => UNSTORABLE.test(text));
+}
+
+/**
+ * The path of the first object key for which isBadKey holds, or of the first string value for which
+ * isBadText does; nesting past 64 levels is not searched (such a body is refused for its depth).
+ */
+export function findInJson(
+  value: unknown,
+  isBadKey: (key: string) => boolean,
+  isBadText: (text: string) => boolean = isBadKey,
+  path: (string | number)[] = [],
+  depth = 0,
+): (string | number)[] | undefined {
+  if (typeof value === 'string') return isBadText(value) ? path : undefined;
   if (value === null || typeof value !== 'object' || depth > 64) return undefined;
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) {
-      const found = findUnstorableText(item, [...path, i], depth + 1);
+      const found = findInJson(item, isBadKey, isBadText, [...path, i], depth + 1);
       if (found) return found;
     }
     return undefined;
   }
   for (const [key, item] of Object.entries(value)) {
-    if (UNSTORABLE.test(key)) return [...path, key];
-    const found = findUnstorableText(item, [...path, key], depth + 1);
+    if (isBadKey(key)) return [...path, key];
+    const found = findInJson(item, isBadKey, isBadText, [...path, key], depth + 1);
     if (found) return found;
   }
   return undefined;

@@ -2,6 +2,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_PACE_BYTES } from './platform/scavenge-pacer.ts';
 
+/** The highest per-key requests-per-minute limit, for the setting and for `apikey rate-limit`. */
+export const MAX_RATE_LIMIT_PER_MINUTE = 10_000_000;
+
 const optionalString = z
   .string()
   .trim()
@@ -47,7 +50,7 @@ const envSchema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   HTTP_IDLE_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(120),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(6000),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(MAX_RATE_LIMIT_PER_MINUTE).default(6000),
   // MiB a stream carries between the scavenges the service asks V8 for (platform/scavenge-pacer.ts); 0: never.
   STREAM_SCAVENGE_MIB: z.coerce.number().min(0).max(1024).default(DEFAULT_PACE_BYTES / 1024 ** 2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

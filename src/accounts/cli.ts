@@ -1,13 +1,11 @@
 // npm run apikey -- create --account NAME | list | revoke KEY_PREFIX
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
+import { loadConfig, MAX_RATE_LIMIT_PER_MINUTE as MAX_PER_MINUTE } from '../config.ts';
 import { createDb } from '../platform/db.ts';
 import { openEmbeddedPostgres } from '../platform/embedded-postgres.ts';
 import { migrate } from '../platform/migrate.ts';
 import { createApiKey, listApiKeys, revokeApiKey, setRateLimit } from './accounts-service.ts';
-
-const MAX_PER_MINUTE = 10_000_000;
 
 const USAGE = `Usage:
   npm run apikey -- create --account NAME   print a new key for NAME (the account is created if needed)
@@ -27,7 +25,7 @@ async function main(): Promise<number> {
     return values.help ? 0 : 2;
   }
   const perMinute = values['per-minute'] === 'default' ? null : Number(values['per-minute']);
-  // The same bounds as RATE_LIMIT_PER_MINUTE (and within the column's integer).
+  // The bounds of RATE_LIMIT_PER_MINUTE (within the column's integer).
   const validLimit = perMinute === null || (Number.isInteger(perMinute) && perMinute > 0 && perMinute <= MAX_PER_MINUTE);
   if (command === 'rate-limit' && (!values.account?.trim() || !validLimit)) {
     process.stderr.write(`rate-limit needs --account NAME and --per-minute N (an integer from 1 to ${MAX_PER_MINUTE}) or default\n${USAGE}\n`);

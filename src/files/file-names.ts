@@ -1,4 +1,5 @@
 import { sanitizeFilename } from '../platform/filenames.ts';
+import { UUID_PATTERN } from '../platform/ids.ts';
 
 export { sanitizeFilename };
 
@@ -21,4 +22,11 @@ export function storageKey(accountId: string, fileId: string, filename: string):
 /** Every object of one file lies under this prefix (the file's name may have changed since it was stored). */
 export function fileStoragePrefix(accountId: string, fileId: string): string {
   return `${accountId}/${fileId}/`;
+}
+
+const STORAGE_KEY = new RegExp(`^${UUID_PATTERN}/${UUID_PATTERN}/[^/]+$`);
+
+/** Whether an object key has the shape storageKey gives: <account id>/<file id>/<filename>. */
+export function isFileStorageKey(key: string): boolean {
+  return STORAGE_KEY.test(key);
 }

@@ -2,6 +2,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { failAbandonedCommand } from '../commands/command-finish.ts';
+import { isFileStorageKey } from '../files/file-names.ts';
 import { failFile } from '../files/file-status.ts';
 import type { Deps } from '../platform/context.ts';
 import { defineJob, type JobWorker } from '../platform/queue.ts';
@@ -10,10 +11,6 @@ const HOUR_MS = 3600_000;
 // An object younger than this may be an upload whose record is not written yet.
 const ORPHAN_MIN_AGE_MS = HOUR_MS;
 const BATCH = 500;
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-// The keys this service writes: <account id>/<file id>/<filename>. Anything else in a bucket is not
-// its own (a console's folder marker, another tool's objects) and is never judged nor deleted.
-const OWN_KEY = new RegExp(`^${UUID}/${UUID}/[^/]+$`);
 
 export const sweepJob = defineJob({
   name: 'maintenance.sweep',
@@ -54,7 +51,9 @@ export async function sweep(deps: Deps, now = Date.now()): Promise<SweepReport> 
     batch = [];
   };
   for await (const object of deps.storage.list()) {
-    if (!OWN_KEY.test(object.key) || now - object.lastModified.getTime() < ORPHAN_MIN_AGE_MS) continue;
+    // Only the service's own keys: anything else in a bucket (a console's folder marker, another
+    // tool's objects) is never judged nor deleted.
+    if (!isFileStorageKey(object.key) || now - object.lastModified.getTime() < ORPHAN_MIN_AGE_MS) continue;
     batch.push(object.key);
     if (batch.length >= BATCH) await flush();
   }

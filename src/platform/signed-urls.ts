@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { UUID_PATTERN } from './ids.ts';
 
 // storage_url is a capability: an HMAC of the file id with the server secret, so it works without an
 // API key, cannot be guessed, and is recognised by this service when it comes back as a command input.
@@ -13,14 +14,12 @@ export interface UrlSigner {
   parseOwnUrl(url: string): { fileId: string; token: string } | null;
 }
 
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-
 export function createUrlSigner(secret: string, publicUrl: string): UrlSigner {
   const mac = (text: string) => createHmac('sha256', secret).update(text).digest('base64url').slice(0, 32);
   const base = publicUrl.replace(/\/+$/, '');
   const build = (fileId: string, token: string, filename: string) =>
     `${base}/media/${fileId}/${token}/${encodeURIComponent(filename)}`;
-  const ownUrl = new RegExp(`^${escapeRegExp(base)}/media/(${UUID})/([A-Za-z0-9_.-]+)/[^/?#]+$`);
+  const ownUrl = new RegExp(`^${escapeRegExp(base)}/media/(${UUID_PATTERN})/([A-Za-z0-9_.-]+)/[^/?#]+$`);
 
   // Permanent tokens never change; remembering them keeps an HMAC off every file read.
   const permanentTokens = new Map<string, string>();

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { startFixtureServer, type FixtureServer } from './support/http-fixture.ts';
+import { until } from './support/wait.ts';
+import { ingestJob } from '../src/files/file-jobs.ts';
 
 const LIMIT = 256 * 1024;
 let t: TestApp;
@@ -164,4 +166,35 @@ describe('uploads over MAX_FILE_BYTES', () => {
     expect(status).toBe(413);
     expect(body.error).toBe('PAYLOAD_TOO_LARGE');
   });
+});
+
+describe("retries follow the job's own limit", () => {
+  it('an import whose job was given attempts back (as a shutdown does) uses them before it fails', async () => {
+    const boss = t.app.deps.queue.boss;
+    await boss.updateQueue(ingestJob.name, { retryDelay: 1, retryBackoff: false });
+    try {
+      let hits = 0;
+      origin.route('/down.bin', (_req, res) => {
+        hits += 1;
+        res.writeHead(503).end();
+      });
+      const { status, body } = await t.json('/api/v1/files/store-file', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ file_url: `${origin.url}/down.bin` }),
+      });
+      expect(status).toBe(200);
+      await until('the first attempt', async () => hits >= 1);
+      // What two released attempts leave on the row: pg-boss retries while retry_count < retry_limit.
+      await boss.getDb().executeSql(
+        `UPDATE pgboss.job SET retry_limit = retry_limit + 2 WHERE name = $1 AND data->>'fileId' = $2`,
+        [ingestJob.name, body.file_id],
+      );
+      const file = await t.waitForFile(body.file_id, t.apiKey, 60_000);
+      expect(file).toMatchObject({ status: 'FAILED', error_status: 'UNREACHABLE_INPUT_FILE' });
+      expect(hits).toBe(1 + ingestJob.options.retryLimit! + 2);
+    } finally {
+      await boss.updateQueue(ingestJob.name, { retryDelay: ingestJob.options.retryDelay, retryBackoff: ingestJob.options.retryBackoff });
+    }
+  }, 90_000);
 });

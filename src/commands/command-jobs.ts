@@ -1,7 +1,7 @@
 import type { Job } from 'pg-boss';
 import { z } from 'zod';
 import type { Deps } from '../platform/context.ts';
-import { defineJob, type JobWorker } from '../platform/queue.ts';
+import { defineJob, isLastAttempt, type JobWorker } from '../platform/queue.ts';
 import { sandboxChoice } from './sandbox/index.ts';
 import { runCommand } from './command-runner.ts';
 import { failAbandonedCommand } from './command-finish.ts';
@@ -56,7 +56,7 @@ export function commandJobWorkers(
           });
           return;
         }
-        await runCommand(deps, chosen, commandId, job, runCommandJob.options.retryLimit ?? 0);
+        await runCommand(deps, chosen, commandId, job, isLastAttempt(job, runCommandJob));
       },
     },
     {

@@ -28,7 +28,7 @@ interface StoredRequest {
 }
 
 /** The command.run job: a fresh working directory, inputs, FFmpeg step by step, outputs, the end. */
-export async function runCommand(deps: Deps, sandbox: 'bwrap' | 'none', commandId: string, job: Job<unknown>, retryLimit: number) {
+export async function runCommand(deps: Deps, sandbox: 'bwrap' | 'none', commandId: string, job: Job<unknown>, lastAttempt: boolean) {
   const command = await deps.db.command.findUnique({ where: { id: commandId } });
   if (!command || TERMINAL_COMMAND_STATUSES.has(command.status)) return;
   const startedAt = new Date();
@@ -50,7 +50,7 @@ export async function runCommand(deps: Deps, sandbox: 'bwrap' | 'none', commandI
     const released = signal.aborted;
     // FFmpeg's verdicts (CommandFailure), refused URLs and bugs are final; storage, the database or
     // the network failing for now is tried again, like a lost worker.
-    const retryable = job.retryCount < retryLimit && (err instanceof OutboundError ? err.retryable : isPassingFailure(err));
+    const retryable = !lastAttempt && (err instanceof OutboundError ? err.retryable : isPassingFailure(err));
     if (released || retryable) {
       if (!released && !(err instanceof OutboundError)) deps.log.warn({ err, commandId, attempt: job.retryCount + 1 }, 'command attempt failed; trying again');
       await rm(workDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Deps } from '../platform/context.ts';
 import { mediaFieldsFromProbe, probeMedia, type MediaFields } from '../platform/media/index.ts';
 import { download, OutboundError } from '../platform/outbound/index.ts';
-import { defineJob, type JobWorker } from '../platform/queue.ts';
+import { defineJob, isLastAttempt, type JobWorker } from '../platform/queue.ts';
 import { ObjectTooLargeError } from '../platform/storage/index.ts';
 import { storageKey } from './file-names.ts';
 import { abortWhenFileEnds, failFile, updateProcessingFile } from './file-status.ts';
@@ -46,8 +46,6 @@ export const probeJob = defineJob({
 });
 
 export const fileJobDefinitions = [fileDeadLetterJob, ingestJob, probeJob];
-
-const isLastAttempt = (job: Job<unknown>, retryLimit = 0) => job.retryCount >= retryLimit;
 
 async function ingest(deps: Deps, { fileId }: FilePayload, job: Job<unknown>): Promise<void> {
   const ended = abortWhenFileEnds(deps, fileId);
@@ -92,7 +90,7 @@ async function importFile(deps: Deps, fileId: string, job: Job<unknown>, ended: 
     if (ended.aborted) return; // deleted (or failed) meanwhile: nothing is left to do
     if (deps.shutdown.aborted || job.signal.aborted) throw err; // released: the queue runs it again
     const failure = describeIngestFailure(err);
-    if (failure.retryable && !isLastAttempt(job, ingestJob.options.retryLimit)) throw err;
+    if (failure.retryable && !isLastAttempt(job, ingestJob)) throw err;
     deps.log.warn({ err, fileId }, 'import failed');
     await failFile(deps, fileId, failure.status, failure.message);
   }
@@ -120,7 +118,7 @@ async function probe(deps: Deps, { fileId }: FilePayload, job: Job<unknown>): Pr
     stored = await deps.storage.stat(file.storageKey);
     input = deps.storage.localPath(file.storageKey) ?? (await deps.storage.presignGet(file.storageKey, { expiresInSeconds: 900 }))!;
   } catch (err) {
-    if (!isLastAttempt(job, probeJob.options.retryLimit)) throw err;
+    if (!isLastAttempt(job, probeJob)) throw err;
     deps.log.warn({ err, fileId }, 'storage unreachable while probing');
     await failFile(deps, fileId, 'STORAGE_ERROR', 'The stored bytes of this file could not be read.');
     return;
@@ -141,7 +139,7 @@ async function probe(deps: Deps, { fileId }: FilePayload, job: Job<unknown>): Pr
   } catch (err) {
     // Only storage or download errors fail a file: when ffprobe itself keeps failing, the bytes are
     // still stored, just without media fields.
-    if (!isLastAttempt(job, probeJob.options.retryLimit)) throw err;
+    if (!isLastAttempt(job, probeJob)) throw err;
     deps.log.warn({ err, fileId }, 'probe failed; storing without media fields');
     fields = mediaFieldsFromProbe(null, file.filename, file.mimeType ?? undefined);
   }

@@ -1,4 +1,4 @@
-import { PgBoss, fromPrisma, type Job, type PrismaTransactionLike, type Queue } from 'pg-boss';
+import { PgBoss, fromPrisma, type Job, type JobWithMetadata, type PrismaTransactionLike, type Queue } from 'pg-boss';
 import type { z } from 'zod';
 import type { Logger } from './logger.ts';
 
@@ -41,6 +41,15 @@ const SCHEMA = 'pgboss';
 
 export function defineJob<T>(definition: JobDefinition<T>): JobDefinition<T> {
   return definition;
+}
+
+/**
+ * Whether the queue will not run this job again if it fails now. The job's own retry limit (its
+ * metadata) counts, not the queue's: a shutdown that released an attempt raised the job's by one.
+ */
+export function isLastAttempt(job: Job<unknown>, definition: JobDefinition<any>): boolean {
+  const retryLimit = (job as Partial<JobWithMetadata>).retryLimit ?? definition.options.retryLimit ?? 0;
+  return job.retryCount >= retryLimit;
 }
 
 /** Starts pg-boss and creates every queue (dead-letter queues must come before their users). */
@@ -105,19 +114,19 @@ export async function startQueue(
             return 'failed';
           }
         };
+        // With metadata, every handler can tell whether its attempt is the last (isLastAttempt).
         const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 2 };
         if (worker.long) {
           // A loop that finished a job waits out this interval before fetching again (unless a new
           // job's NOTIFY wakes it): short, so that a backlog drains at the speed of the jobs.
           const longPolling = { pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 0.5 };
-          await boss.work(definition.name, { ...longPolling, localConcurrency: concurrency }, async ([job]) => {
+          await boss.work(definition.name, { ...longPolling, localConcurrency: concurrency, includeMetadata: true }, async ([job]) => {
             if (job && (await run(job)) === 'failed') throw new Error(`job ${job.id} failed`);
           });
         } else {
           await boss.work(
             definition.name,
             // At least two: pg-boss bursts only when a fetch comes back full and the batch holds more than one.
-            // With metadata: a handler may need to know whether its attempt is the last (retryLimit).
             { ...polling, batchSize: Math.max(2, concurrency), burstWhenBatchFull: true, perJobResults: true, includeMetadata: true },
             async (jobs) => Promise.all(jobs.map(async (job) => ({ id: job.id, status: await run(job) }))),
           );

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Job, JobWithMetadata } from 'pg-boss';
+import type { Job } from 'pg-boss';
 import { z } from 'zod';
 import { commandToRest } from '../commands/command-rest.ts';
 import type { Deps } from '../platform/context.ts';
 import { request } from '../platform/outbound/index.ts';
-import { defineJob, type JobWorker } from '../platform/queue.ts';
+import { defineJob, isLastAttempt, type JobWorker } from '../platform/queue.ts';
 import { signWebhookBody } from './webhook-signing.ts';
 
 export const DISABLE_AFTER_FAILURES = 8;
@@ -75,7 +75,7 @@ async function deliver(deps: Deps, { commandId }: DeliveryPayload, job: Job<unkn
   // retried 8 times counts once, and a receiver down for a moment, while deliveries still have
   // retries left, neither counts nor switches the webhook off (which would drop those retries).
   // Any success resets the count.
-  const lastAttempt = job.retryCount >= ((job as Partial<JobWithMetadata>).retryLimit ?? deliverWebhookJob.options.retryLimit ?? 0);
+  const lastAttempt = isLastAttempt(job, deliverWebhookJob);
   if (usesAccountWebhook && (ok || lastAttempt)) {
     // updateMany: the config may have been deleted meanwhile (update would throw), and the switch-off
     // is one conditional statement, so a PUT landing between two steps is never overridden.

@@ -87,7 +87,7 @@ describe('checkUrl', () => {
     ['http://[::1]/'], ['http://[::ffff:127.0.0.1]/'], ['http://localhost/'], ['http://10.0.0.1/'],
     ['http://192.168.1.1/'], ['http://169.254.169.254/latest/meta-data'], ['http://[fd00::1]/'], ['http://[fe80::1]/'],
     ['http://100.64.0.1/'], ['http://172.16.0.1/'], ['http://0.0.0.0/'], ['http://[::]/'],
-    ['http://does-not-exist.invalid/'],
+    ['http://does-not-exist.invalid/'], ['http://8.8.8.8:0/a.mp4'], ['https://[2606:4700::1111]:00/'],
   ])('rejects %s with VALIDATION_ERROR before connecting', async (url) => {
     const connect = vi.spyOn(net.Socket.prototype, 'connect');
     const err = await checkUrl(url, NONE).then(() => undefined, (e: unknown) => e);

@@ -21,6 +21,8 @@ export function parseTarget(raw: string, base?: URL): URL {
   if (url.username !== '' || url.password !== '') {
     throw new OutboundError('BAD_URL', 'URLs with credentials (user:password@) are not accepted.', false);
   }
+  // Nothing can be reached on port 0: accepted, such a URL would fail only later, at every delivery.
+  if (url.port === '0') throw new OutboundError('BAD_URL', 'Port 0 is not a port that can be connected to.', false);
   return url;
 }
 

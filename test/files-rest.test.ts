@@ -94,6 +94,18 @@ describe('POST /api/v1/files/store-file', () => {
   });
 });
 
+describe('upload file names', () => {
+  it('a UTF-8 file name (as browsers, curl and fetch send it) is read as UTF-8 on both upload routes', async () => {
+    for (const route of ['/api/v1/files/upload', '/api/v1/files']) {
+      const form = new FormData();
+      form.append('file', new Blob(['hello']), 'été.png');
+      const { status, body } = await t.json(route, { method: 'POST', body: form });
+      expect(status).toBe(200);
+      expect((await t.waitForFile(body.file_id)).filename, route).toBe('ete.png');
+    }
+  });
+});
+
 describe('POST /api/v1/files (FetchMedia style)', () => {
   it('accepts a multipart file', async () => {
     const form = new FormData();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, setRateLimit } from '../src/accounts/accounts-service.ts';
@@ -109,6 +110,56 @@ describe('Idempotency-Key on POST', () => {
     expect(a.status).toBe(200);
     expect(b.body.file_id).toBe(a.body.file_id);
     expect(await t.app.deps.db.file.count()).toBe(rowsBefore + 1);
+  });
+
+  it('an upload is compared by its content: the same form again is a replay, another file or part type is 422', async () => {
+    const boundary = 'formBoundary7';
+    const form = (parts: Array<{ name: string; filename?: string; type?: string; data: Buffer | string }>) =>
+      Buffer.concat([
+        ...parts.flatMap((p) => [
+          Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`),
+          Buffer.from(p.data),
+          Buffer.from('\r\n'),
+        ]),
+        Buffer.from(`--${boundary}--\r\n`),
+      ]);
+    const upload = (key: string, body: Buffer | FormData) =>
+      t.json('/api/v1/files/upload', {
+        method: 'POST',
+        headers: { 'idempotency-key': key, ...(body instanceof FormData ? {} : { 'content-type': `multipart/form-data; boundary=${boundary}` }) },
+        body: body instanceof FormData ? body : new Uint8Array(body),
+      });
+
+    // A text field after the file: the parser hands it out while file bytes still wait for storage.
+    for (const size of [20_000, 100_000, 1_000_000]) {
+      const data = randomBytes(size);
+      const send = () => {
+        const fd = new FormData();
+        fd.append('file', new Blob([data]), 'clip.bin');
+        fd.append('note', 'hello');
+        return upload(`field-after-file-${size}`, fd);
+      };
+      const first = await send();
+      expect(first.status).toBe(200);
+      const again = await send();
+      expect(again, `${size} bytes`).toMatchObject({ status: 200, body: first.body });
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+    }
+
+    // The file's bytes may not run into the next part: this file ends with what the field would add.
+    const data = randomBytes(200_000);
+    const withField = await upload('framed', form([{ name: 'file', filename: 'a.bin', data }, { name: 'note', data: 'x' }]));
+    expect(withField.status).toBe(200);
+    const longerFile = await upload('framed', form([{ name: 'file', filename: 'a.bin', data: Buffer.concat([data, Buffer.from('field "note"="x"\n')]) }]));
+    expect(longerFile.status).toBe(422);
+
+    // The part's type becomes the file's mime_type: another type is another request.
+    expect((await upload('typed', form([{ name: 'file', filename: 'c.bin', type: 'video/mp4', data: 'abc' }]))).status).toBe(200);
+    expect((await upload('typed', form([{ name: 'file', filename: 'c.bin', type: 'text/plain', data: 'abc' }]))).status).toBe(422);
+    expect((await upload('typed', form([{ name: 'file', filename: 'c.bin', type: 'video/mp4', data: 'abd' }]))).status).toBe(422);
+    const same = await upload('typed', form([{ name: 'file', filename: 'c.bin', type: 'video/mp4', data: 'abc' }]));
+    expect(same.status).toBe(200);
+    expect(same.headers.get('idempotent-replayed')).toBe('true');
   });
 
   it('concurrent requests with one key run once; a refused request is forgotten so it can be retried', async () => {

@@ -15,7 +15,7 @@ const uploadFields = { file: { type: 'file' as const, description: 'The file to 
  * Streams the multipart `file` field into storage; optionally accepts `file_url` instead (FetchMedia
  * style). When the request as a whole is refused after the file went in, the file is undone.
  */
-async function createFromMultipart(ctx: ServiceContext, request: IncomingMessage, allowUrl: boolean, tap: ((chunk: Buffer) => void) | undefined) {
+async function createFromMultipart(ctx: ServiceContext, request: IncomingMessage, allowUrl: boolean, fingerprint: ((content: string) => void) | undefined) {
   let upload: Promise<{ fileId: string }> | undefined;
   const refuseBoth = () => invalidRequest('Send either file or file_url, not both.');
   try {
@@ -23,7 +23,7 @@ async function createFromMultipart(ctx: ServiceContext, request: IncomingMessage
       if (allowUrl && fieldsSoFar.file_url !== undefined) return Promise.reject(refuseBoth());
       upload = uploadFile(ctx, { filename: part.filename, contentType: part.mimeType, stream: part.stream });
       return upload;
-    }, tap);
+    }, fingerprint);
     if (file && allowUrl && fields.file_url !== undefined) throw refuseBoth();
     if (file) return file;
     if (allowUrl && fields.file_url !== undefined) return await storeFileFromUrl(ctx, { fileUrl: fields.file_url });
@@ -62,7 +62,7 @@ export const fileRoutes: RestRoute[] = [
     multipart: { fields: uploadFields },
     response: { status: 200, description: 'The new file id; poll Get File for its status.', schema: fileIdBody },
     errors: [400, 401, 413, 422, 429],
-    handle: async (ctx, { request, tap }) => ({ body: { file_id: (await createFromMultipart(ctx, request, false, tap)).fileId } }),
+    handle: async (ctx, { request, fingerprint }) => ({ body: { file_id: (await createFromMultipart(ctx, request, false, fingerprint)).fileId } }),
   }),
   defineRoute({
     method: 'POST',
@@ -75,7 +75,7 @@ export const fileRoutes: RestRoute[] = [
     },
     response: { status: 200, description: 'The new file id.', schema: fileIdBody },
     errors: [400, 401, 413, 422, 429],
-    handle: async (ctx, { request, tap }) => ({ body: { file_id: (await createFromMultipart(ctx, request, true, tap)).fileId } }),
+    handle: async (ctx, { request, fingerprint }) => ({ body: { file_id: (await createFromMultipart(ctx, request, true, fingerprint)).fileId } }),
   }),
   defineRoute({
     method: 'GET',

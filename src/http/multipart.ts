@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { PassThrough, Readable } from 'node:stream';
 import busboy from 'busboy';
@@ -16,18 +17,19 @@ export interface MultipartResult<T> {
 }
 
 /**
- * `tap` receives the form's content (names, values, file names and bytes), not its raw bytes: two
- * sends of the same form differ in their boundary, and an Idempotency-Key must see them as equal.
- *
  * Streams one file field of a multipart body to onFile as it arrives (never buffered). Text fields are
  * collected. When onFile fails (say, the size limit), the call rejects at once and the rest of the body
  * is drained in the background, so the client gets its answer without a reset.
+ *
+ * `fingerprint`, when given, receives the form's content once it is read (see formContent), not its
+ * raw bytes: two sends of the same form differ in their boundary, and an Idempotency-Key must see
+ * them as equal.
  */
 export function readMultipart<T>(
   request: IncomingMessage,
   fileField: string,
   onFile: (file: MultipartFile, fieldsSoFar: Record<string, string>) => Promise<T>,
-  tap?: (chunk: Buffer) => void,
+  fingerprint?: (content: string) => void,
 ): Promise<MultipartResult<T>> {
   const contentType = request.headers['content-type'] ?? '';
   if (!/^multipart\/form-data\s*;/i.test(contentType)) {
@@ -40,12 +42,14 @@ export function readMultipart<T>(
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: request.headers, limits: { files: 1, fields: 20, fieldSize: 64 * 1024, parts: 40 } });
+      // defParamCharset: browsers, curl and fetch send a part's filename="…" as raw UTF-8 (busboy reads latin1).
+      parser = busboy({ headers: request.headers, defParamCharset: 'utf8', limits: { files: 1, fields: 20, fieldSize: 64 * 1024, parts: 40 } });
     } catch {
       reject(invalidRequest('The multipart body has no boundary.'));
       return;
     }
     const fields: Record<string, string> = {};
+    let fileDigest: FileDigest | undefined;
     let pending: Promise<T> | undefined;
     let body: PassThrough | undefined;
     let settled = false;
@@ -62,7 +66,6 @@ export function readMultipart<T>(
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated) fail(invalidRequest(`The form field ${name} is longer than 64 KiB.`));
       else fields[name] = value;
-      tap?.(Buffer.from(`field ${JSON.stringify(name)}=${JSON.stringify(value)}\n`));
     });
     parser.on('file', (name, stream, info) => {
       // After a refusal the parser may still emit a part from the chunk it was parsing; fed no more
@@ -71,10 +74,9 @@ export function readMultipart<T>(
         stream.resume();
         return;
       }
-      tap?.(Buffer.from(`file ${JSON.stringify(name)} ${JSON.stringify(info.filename ?? '')}\n`));
       const copy = detachableStream(stream);
-      // After the pipe inside detachableStream, so the tap sees exactly the bytes the consumer gets.
-      if (tap) stream.on('data', tap);
+      // After the pipe inside detachableStream, so the digest sees exactly the bytes the consumer gets.
+      if (fingerprint) fileDigest = digestFile(stream, name, info);
       body = copy.stream;
       stream.on('error', (err) => fail(invalidRequest(`The upload stream failed: ${err.message}`)));
       pending = onFile({ stream: copy.stream, filename: info.filename, mimeType: info.mimeType }, { ...fields });
@@ -88,12 +90,15 @@ export function readMultipart<T>(
       if (settled) return;
       if (!pending) {
         settled = true;
+        fingerprint?.(formContent(fields, undefined));
         resolve({ file: undefined, fields });
         return;
       }
       pending.then(
         (file) => {
           settled = true;
+          // onFile has read the whole file by now: the digest has seen every byte.
+          fingerprint?.(formContent(fields, fileDigest));
           resolve({ file, fields });
         },
         () => undefined,
@@ -101,5 +106,34 @@ export function readMultipart<T>(
     });
     request.on('aborted', () => fail(invalidRequest('The request was aborted.')));
     request.pipe(parser);
+  });
+}
+
+interface FileDigest {
+  field: string;
+  filename: string | undefined;
+  mimeType: string | undefined;
+  sha256: Hash;
+  size: number;
+}
+
+function digestFile(stream: Readable, field: string, info: busboy.FileInfo): FileDigest {
+  const digest: FileDigest = { field, filename: info.filename, mimeType: info.mimeType, sha256: createHash('sha256'), size: 0 };
+  stream.on('data', (chunk: Buffer) => {
+    digest.sha256.update(chunk);
+    digest.size += chunk.length;
+  });
+  return digest;
+}
+
+/**
+ * What the service reads from a form, as one JSON text: the text fields (by name) and the file part
+ * (its name, type, size and SHA-256). Each part is framed on its own, so no two forms that differ
+ * share it, and the order in which the parser hands out parts cannot change it.
+ */
+function formContent(fields: Record<string, string>, file: FileDigest | undefined): string {
+  return JSON.stringify({
+    fields: Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    file: file && { field: file.field, filename: file.filename ?? null, mimeType: file.mimeType ?? null, size: file.size, sha256: file.sha256.digest('hex') },
   });
 }

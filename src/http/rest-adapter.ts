@@ -86,7 +86,7 @@ export function createRestHandler(routes: RestRoute[], deps: Deps, authorize: Au
       const stopRenewing = key && claim ? idempotency.hold(account.accountId, key, claim) : undefined;
       try {
         const body = route.body ? parseWith(route.body, json, 'body') : undefined;
-        const result = await route.handle(ctx, { params, query, body, request: req, tap: fingerprint ? (chunk) => fingerprint.update(chunk) : undefined });
+        const result = await route.handle(ctx, { params, query, body, request: req, fingerprint: fingerprint ? (content) => fingerprint.update(content) : undefined });
         if (result.redirect) {
           res.writeHead(302, { location: result.redirect, 'cache-control': 'no-store' }).end();
           return;
@@ -113,7 +113,7 @@ export function createRestHandler(routes: RestRoute[], deps: Deps, authorize: Au
 async function fingerprintForm(req: IncomingMessage, route: RestRoute, hash: Hash): Promise<void> {
   if (!route.multipart) return;
   const fileField = Object.entries(route.multipart.fields).find(([, field]) => field.type === 'file')?.[0] ?? 'file';
-  await readMultipart(req, fileField, (part) => finished(part.stream.resume()), (chunk) => hash.update(chunk));
+  await readMultipart(req, fileField, (part) => finished(part.stream.resume()), (content) => hash.update(content));
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

@@ -36,7 +36,7 @@ export interface RestRoute<P = any, Q = any, B = any> {
       body: B;
       request: IncomingMessage;
       /** Streaming routes pass every body chunk here (the Idempotency-Key fingerprint). */
-      tap: ((chunk: Buffer) => void) | undefined;
+      fingerprint: ((content: string) => void) | undefined;
     },
   ): Promise<RestResult>;
 }

@@ -61,6 +61,34 @@ describe('preset CRUD', () => {
     expect(bare).toMatchObject({ description: null, metadata: null, command_type: 'FFMPEG_COMMAND' });
   });
 
+  it('JSON comes back with its keys in the order sent; an idempotent replay is the same bytes', async () => {
+    const body = {
+      name: 'Two frames',
+      ffmpeg_command: '-i {{in_video}} -frames:v 1 {{out_z}} -frames:v 1 {{out_a}}',
+      input_file_keys: ['in_video'],
+      output_file_definitions: { out_z: 'z.png', out_a: 'a.png' },
+      metadata: { zeta: 1, alpha: 'two' },
+    };
+    const post = () => t.api('/api/v1/presets', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'ordered-preset' }, body: JSON.stringify(body) });
+    const first = await post();
+    const replay = await post();
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    const text = await first.text();
+    expect(await replay.text()).toBe(text);
+    const preset = JSON.parse(text);
+    const got = (await send('GET', `/api/v1/presets/${preset.preset_id}`)).body;
+    expect(Object.keys(got.output_file_definitions)).toEqual(['out_z', 'out_a']);
+    expect(Object.keys(got.metadata)).toEqual(['zeta', 'alpha']);
+
+    const run = await send('POST', '/api/v1/run-ffmpeg-command', {
+      output_files: body.output_file_definitions, input_files: { in_video: clipId }, ffmpeg_command: body.ffmpeg_command, metadata: body.metadata,
+    });
+    const command = (await send('GET', `/api/v1/commands/${run.body.command_id}`)).body;
+    expect(Object.keys(command.original_request.output_files)).toEqual(['out_z', 'out_a']);
+    expect(Object.keys(command.metadata)).toEqual(['zeta', 'alpha']);
+    expect((await waitCommand(run.body.command_id)).status).toBe('SUCCESS');
+  });
+
   it('a CHAINED_COMMAND preset keeps its ffmpeg_commands', async () => {
     const preset = await create({
       name: 'Gif',

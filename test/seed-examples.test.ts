@@ -57,6 +57,11 @@ describe('seed examples with curl', () => {
       '-H', `X-API-KEY: ${t.apiKey}`, '-d', '{}');
     expect(noUrl).toMatchObject({ status: 400, body: { error: 'INVALID_REQUEST' } });
     expect(noUrl.body.detail[0]).toMatchObject({ loc: ['body', 'file_url'], type: 'value_error.missing' });
+    // Present with the wrong type is not missing.
+    const numberUrl = await curl('-X', 'POST', `${t.url}/api/v1/files/store-file`, '-H', 'Content-Type: application/json',
+      '-H', `X-API-KEY: ${t.apiKey}`, '-d', '{"file_url": 5}');
+    expect(numberUrl).toMatchObject({ status: 400, body: { error: 'INVALID_REQUEST' } });
+    expect(numberUrl.body.detail[0]).toMatchObject({ loc: ['body', 'file_url'], type: 'value_error' });
   });
 });
 

@@ -32,7 +32,8 @@ function compile(route: RestRoute): CompiledRoute {
 
 function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
-  const result = schema.safeParse(value);
+  // reportInput: zod 4 leaves issue.input unset otherwise, and a wrong type would read as a missing field.
+  const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   const detail: ErrorDetail[] = result.error.issues.map((issue) => ({
     loc: [where, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],

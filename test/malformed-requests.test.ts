@@ -467,8 +467,8 @@ add('files: upload', [
     status: 422,
     code: 'VALIDATION_ERROR',
   },
-  { name: 'multipart without a boundary', run: mp(UPLOAD, multipart(BOUNDARY, [filePart('file', 'hi')]), 'multipart/form-data; charset=utf-8'), status: 400, code: 'INVALID_REQUEST' },
-  { name: 'multipart/form-data with no parameters at all', run: mp(UPLOAD, multipart(BOUNDARY, [filePart('file', 'hi')]), 'multipart/form-data'), status: [400, 422], code: ['INVALID_REQUEST', 'VALIDATION_ERROR'], judgement: 'no boundary: a malformed body (400) or not multipart at all (422)' },
+  { name: 'multipart without a boundary', run: mp(UPLOAD, multipart(BOUNDARY, [filePart('file', 'hi')]), 'multipart/form-data; charset=utf-8'), status: 422, code: 'VALIDATION_ERROR', judgement: 'seed 001: 422 when the Content-Type is not (usable) multipart/form-data' },
+  { name: 'multipart/form-data with no parameters at all', run: mp(UPLOAD, multipart(BOUNDARY, [filePart('file', 'hi')]), 'multipart/form-data'), status: 422, code: 'VALIDATION_ERROR' },
   { name: 'boundary declared, body is not multipart', run: mp(UPLOAD, 'just some bytes, no boundary anywhere'), status: [400, 422], code: ['INVALID_REQUEST', 'VALIDATION_ERROR'], judgement: 'a form with no parts: malformed (400) or missing its file field (422)' },
   { name: 'file part never closed (truncated form)', run: mp(UPLOAD, multipart(BOUNDARY, [filePart('file', 'hi')], false).slice(0, -2)), status: 400, code: 'INVALID_REQUEST' },
   { name: 'empty form (closing boundary only)', run: mp(UPLOAD, `--${BOUNDARY}--\r\n`), status: 422, code: 'VALIDATION_ERROR' },
@@ -506,7 +506,7 @@ add('files: POST /files', [
   { name: 'file_url sent as a file part', run: mp(CREATE, multipart(BOUNDARY, [filePart('file_url', INTERNAL)])), status: 422, code: 'VALIDATION_ERROR' },
   { name: 'file_url longer than 64 KiB', run: () => send({ method: 'POST', path: CREATE(), body: form([['file_url', `http://10.0.0.1/${'a'.repeat(70_000)}`]]) }), status: 400, code: 'INVALID_REQUEST' },
   { name: 'JSON body {file_url}', run: j('POST', CREATE, jsonBody({ file_url: INTERNAL })), status: 422, code: 'VALIDATION_ERROR' },
-  { name: 'multipart without a boundary', run: mp(CREATE, multipart(BOUNDARY, [fieldPart('file_url', INTERNAL)]), 'multipart/form-data; foo=bar'), status: 400, code: 'INVALID_REQUEST' },
+  { name: 'multipart without a boundary', run: mp(CREATE, multipart(BOUNDARY, [fieldPart('file_url', INTERNAL)]), 'multipart/form-data; foo=bar'), status: 422, code: 'VALIDATION_ERROR' },
   { name: 'a file over the upload limit', run: () => send({ method: 'POST', path: CREATE(), body: form([['file', tooBig(), 'big.bin']]) }), status: 413, code: 'PAYLOAD_TOO_LARGE' },
 ]);
 

@@ -31,21 +31,21 @@ export function readMultipart<T>(
   onFile: (file: MultipartFile, fieldsSoFar: Record<string, string>) => Promise<T>,
   fingerprint?: (content: string) => void,
 ): Promise<MultipartResult<T>> {
+  // Seed 001: a Content-Type that is not multipart/form-data is 422; one without its boundary is not
+  // a usable multipart/form-data either.
+  const notMultipart = () =>
+    validationError('Content-Type must be multipart/form-data with a boundary.', [
+      { loc: ['header', 'content-type'], msg: 'expected multipart/form-data; boundary=…', type: 'value_error' },
+    ]);
   const contentType = request.headers['content-type'] ?? '';
-  if (!/^multipart\/form-data\s*;/i.test(contentType)) {
-    return Promise.reject(
-      validationError('Content-Type must be multipart/form-data.', [
-        { loc: ['header', 'content-type'], msg: 'expected multipart/form-data', type: 'value_error' },
-      ]),
-    );
-  }
+  if (!/^multipart\/form-data\s*;/i.test(contentType)) return Promise.reject(notMultipart());
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
       // defParamCharset: browsers, curl and fetch send a part's filename="…" as raw UTF-8 (busboy reads latin1).
       parser = busboy({ headers: request.headers, defParamCharset: 'utf8', limits: { files: 1, fields: 20, fieldSize: 64 * 1024, parts: 40 } });
     } catch {
-      reject(invalidRequest('The multipart body has no boundary.'));
+      reject(notMultipart());
       return;
     }
     const fields: Record<string, string> = {};

@@ -9,7 +9,11 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   413: 'PAYLOAD_TOO_LARGE: the upload or body is over the configured limit.',
   422: 'VALIDATION_ERROR: well-formed but wrong (bad or forbidden URL, wrong content type, missing form field).',
   429: 'RATE_LIMITED: over the rate limit; see the Retry-After header.',
+  500: 'INTERNAL_ERROR: a bug; the message carries the request id.',
+  503: 'SERVICE_UNAVAILABLE: the database cannot be reached right now; see the Retry-After header.',
 };
+/** Any route can answer these, whatever it declares. */
+const ALWAYS_POSSIBLE = [500, 503];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): SchemaObject {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -44,11 +48,11 @@ function operation(route: RestRoute): OperationObject {
         : {}),
     },
   };
-  for (const status of route.errors) {
+  for (const status of [...route.errors, ...ALWAYS_POSSIBLE]) {
     responses[status] = {
       description: ERROR_DESCRIPTIONS[status] ?? 'Error',
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-      ...(status === 429 ? { headers: { 'Retry-After': { schema: { type: 'integer' } } } } : {}),
+      ...(status === 429 || status === 503 ? { headers: { 'Retry-After': { schema: { type: 'integer' } } } } : {}),
     };
   }
   const op: OperationObject = {

@@ -193,6 +193,68 @@ describe('Idempotency-Key on POST', () => {
   });
 });
 
+describe('Idempotency-Key on POST /graphql', () => {
+  const STORE = 'mutation ($u: String!) { storeFile(fileUrl: $u) { fileId } }';
+  const gql = (key: string, variables: Record<string, unknown>, query = STORE) =>
+    t.json('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': key },
+      body: JSON.stringify({ query, variables }),
+    });
+
+  it('a repeated mutation gets the first answer and creates nothing; another body is 422', async () => {
+    const rowsBefore = await t.app.deps.db.file.count();
+    const first = await gql('gql-store-1', { u: `${origin.url}/clip.mp4` });
+    expect(first.status).toBe(200);
+    expect(first.body.data.storeFile.fileId).toMatch(/^[0-9a-f-]{36}$/);
+    const again = await gql('gql-store-1', { u: `${origin.url}/clip.mp4` });
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await t.app.deps.db.file.count()).toBe(rowsBefore + 1);
+
+    const other = await gql('gql-store-1', { u: `${origin.url}/clip.mp4?other` });
+    expect(other.status).toBe(422);
+    expect(other.body.errors[0].extensions.code).toBe('VALIDATION_ERROR');
+    expect(await t.app.deps.db.file.count()).toBe(rowsBefore + 1);
+    // The same key is another account's own.
+    const bob = await t.json('/graphql', {
+      method: 'POST',
+      key: t.otherApiKey,
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'gql-store-1' },
+      body: JSON.stringify({ query: STORE, variables: { u: `${origin.url}/clip.mp4` } }),
+    });
+    expect(bob.body.data.storeFile.fileId).not.toBe(first.body.data.storeFile.fileId);
+  });
+
+  it('a mutation that failed is forgotten, so the key can be retried; uploads and bad keys are refused', async () => {
+    const refused = await gql('gql-retry', { u: 'http://10.0.0.1/x.mp4' });
+    expect(refused.body.errors[0].extensions.code).toBe('VALIDATION_ERROR');
+    const retried = await gql('gql-retry', { u: `${origin.url}/clip.mp4` });
+    expect(retried.status).toBe(200);
+    expect(retried.body.data.storeFile.fileId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+
+    const form = new FormData();
+    form.append('operations', JSON.stringify({ query: 'mutation ($f: Upload!) { uploadFile(file: $f) { fileId } }', variables: { f: null } }));
+    form.append('map', JSON.stringify({ 0: ['variables.f'] }));
+    form.append('0', new Blob(['hello']), 'a.txt');
+    const rowsBefore = await t.app.deps.db.file.count();
+    const upload = await t.json('/graphql', { method: 'POST', headers: { 'idempotency-key': 'gql-upload' }, body: form });
+    expect(upload.status).toBe(400);
+    expect(upload.body.errors[0].extensions.code).toBe('INVALID_REQUEST');
+    expect(await t.app.deps.db.file.count()).toBe(rowsBefore);
+
+    expect((await gql('x'.repeat(256), { u: `${origin.url}/clip.mp4` })).status).toBe(400);
+    const noKey = await t.json('/graphql', {
+      method: 'POST',
+      key: null,
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'gql-nokey' },
+      body: JSON.stringify({ query: STORE, variables: { u: `${origin.url}/clip.mp4` } }),
+    });
+    expect(noKey.status).toBe(401);
+  });
+});
+
 describe('Idempotency-Key claims', () => {
   const alice = () => t.app.deps.db.account.findUniqueOrThrow({ where: { name: 'alice' } }).then((a) => a.id);
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

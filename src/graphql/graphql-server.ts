@@ -8,6 +8,7 @@ import { MAX_JSON_BODY_BYTES } from '../http/json-body.ts';
 import type { Deps } from '../platform/context.ts';
 import type { GraphQLContext } from './builder.ts';
 import { createErrorMasker } from './error-mask.ts';
+import { useIdempotentAnswer, type PendingIdempotency } from './graphql-idempotency.ts';
 import { renderGraphiqlPage, useGraphiqlPolicy } from './graphiql-page.ts';
 import { paramsProblem, useRequestGuards } from './request-guards.ts';
 import { schema } from './schema.ts';
@@ -18,6 +19,8 @@ export interface ServerContext {
   requestId: string;
   /** The POST body already read by readGraphQLBody (size-capped JSON, or streamed multipart). */
   bodyParams?: unknown;
+  /** The Idempotency-Key this request claimed, settled by its answer. */
+  idempotency?: PendingIdempotency;
 }
 
 // The body was read before yoga (see readGraphQLBody): hand yoga the parsed params.
@@ -67,7 +70,7 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
     maxRequestBodySize: false,
     maskedErrors: { maskError },
     logging: false,
-    plugins: [usePreparsedBody(), useRequestGuards(), useGraphiqlPolicy(), useNotAcceptableBody()],
+    plugins: [usePreparsedBody(), useRequestGuards(), useGraphiqlPolicy(), useNotAcceptableBody(), useIdempotentAnswer()],
     context: ({ request, requestId }) => contextFor(request.headers.get('x-api-key'), requestId),
   });
 

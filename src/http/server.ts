@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { Authorize } from '../accounts/authenticator.ts';
 import { serveGraphiqlAsset } from '../graphql/graphiql-page.ts';
+import { graphqlIdempotency } from '../graphql/graphql-idempotency.ts';
 import { createGraphQL } from '../graphql/graphql-server.ts';
 import { readGraphQLBody } from '../graphql/request-guards.ts';
 import { isHttpChild, scrapeThroughPrimary } from '../platform/cluster-metrics.ts';
@@ -27,6 +28,7 @@ export interface HttpService {
 export function createHttpServer(deps: Deps, authorize: Authorize, version: string): HttpService {
   const rest = createRestHandler(restRoutes, deps, authorize);
   const { yoga, attachWebSocket } = createGraphQL(deps, authorize);
+  const graphqlKeys = graphqlIdempotency(deps, authorize);
   const openapi = JSON.stringify(buildOpenApi(restRoutes, version));
 
   const server = http.createServer(async (req, res) => {
@@ -53,13 +55,21 @@ export function createHttpServer(deps: Deps, authorize: Authorize, version: stri
       if (path === '/graphql' || path.startsWith('/graphql/')) {
         deps.metrics.labelRoute(res, '/graphql');
         let bodyParams: unknown;
+        let idempotency: Awaited<ReturnType<typeof graphqlKeys.begin>>;
         try {
+          graphqlKeys.checkRequest(req);
           bodyParams = await readGraphQLBody(req, res, deps.config.maxFileBytes);
+          idempotency = await graphqlKeys.begin(req, res, bodyParams);
         } catch (err) {
           sendGraphQLError(res, fromClientHttpError(err), requestId, deps.log);
           return;
         }
-        await yoga(req, res, { req, res, requestId, bodyParams });
+        if (idempotency === 'answered') return;
+        try {
+          await yoga(req, res, { req, res, requestId, bodyParams, idempotency });
+        } finally {
+          await idempotency?.end();
+        }
       } else if (path.startsWith('/api/')) {
         await rest(req, res, url, requestId);
       } else if (path.startsWith('/media/') && (req.method === 'GET' || req.method === 'HEAD')) {

@@ -34,7 +34,12 @@ export interface App {
   server: Server | undefined;
   /** The API key created at this start (first start without BOOTSTRAP_API_KEY), shown once. */
   createdApiKey: string | undefined;
-  stop(): Promise<void>;
+  /**
+   * Stops taking work and drains: running jobs get SHUTDOWN_GRACE_SECONDS from this call, requests in
+   * flight get theirs, both at once and alongside `alsoDrain` (a cluster's children); then closes
+   * the rest, the embedded Postgres last.
+   */
+  stop(alsoDrain?: () => Promise<unknown>): Promise<void>;
 }
 
 export interface StartOptions {
@@ -48,10 +53,13 @@ export interface StartOptions {
 /** Starts every role the config asks for; the embedded Postgres (if any) is stopped last. */
 export async function startApp(config: Config, options: StartOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);
+  // Drains run together at the start of a stop; cleanups then run one by one, last added first.
+  const drains: (() => Promise<unknown>)[] = [];
   const cleanups: (() => Promise<unknown>)[] = [];
-  const stop = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((err: unknown) => log.warn({ err }, 'shutdown step failed'));
-    cleanups.length = 0;
+  const stop = async (alsoDrain?: () => Promise<unknown>) => {
+    const failed = (err: unknown) => log.warn({ err }, 'shutdown step failed');
+    await Promise.all([...drains.splice(0), ...(alsoDrain ? [alsoDrain] : [])].map((drain) => drain().catch(failed)));
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(failed);
   };
   setScavengePace(config.streamScavengeBytes);
   try {
@@ -77,10 +85,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     // Running jobs get the grace period to finish; then they are aborted and released (pg-boss
     // retries them, here after a restart or on another worker), never marked FAILED for a shutdown.
     const shutdown = new AbortController();
-    cleanups.push(async () => {
+    cleanups.push(() => queue.stop());
+    drains.push(async () => {
       const abortLater = setTimeout(() => shutdown.abort(new ShutdownError()), config.shutdownGraceMs);
       try {
-        await queue.stop(config.shutdownGraceMs + 5_000);
+        await queue.drain(config.shutdownGraceMs + 5_000);
       } finally {
         clearTimeout(abortLater);
       }
@@ -122,7 +131,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         httpService.server.once('error', reject);
         httpService.server.listen(port, config.host, resolve);
       });
-      cleanups.push(() => httpService.close(Math.min(5_000, config.shutdownGraceMs)));
+      drains.push(() => httpService.close(Math.min(5_000, config.shutdownGraceMs)));
       log.info({ url: publicUrl }, 'HTTP server listening');
     }
     return { deps, url: `http://127.0.0.1:${port}`, databaseUrl, server, createdApiKey, stop };

@@ -21,7 +21,7 @@ export function restartDelayMs(youngDeathsInARow: number): number {
  * children (node:cluster shares the port between them) and keeps for itself what must exist once:
  * the embedded Postgres, migrations, the bootstrap key and, with ROLE=all, the job workers. A child
  * that dies is forked again, later each time children die young in a row (one that cannot start
- * must not be forked every second forever); stop() ends the children first, then the primary's own parts.
+ * must not be forked every second forever); stop() drains the children and the primary's jobs at once.
  */
 export async function startHttpCluster(config: Config, log: Logger): Promise<App> {
   const port = config.port === 0 ? await freePort(config.host) : config.port;
@@ -85,8 +85,9 @@ export async function startHttpCluster(config: Config, log: Logger): Promise<App
     async stop() {
       stopping = true;
       const children = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
-      await Promise.all(children.map((worker) => stopChild(worker, config.shutdownGraceMs + 10_000)));
-      await app.stop();
+      // The children drain their requests while this process drains its jobs; the database, the
+      // events and the embedded Postgres go only once the children have exited.
+      await app.stop(() => Promise.all(children.map((worker) => stopChild(worker, config.shutdownGraceMs + 10_000))));
     },
   };
 }

@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { makeMedia } from './support/media.ts';
-import { runScript, type ServiceProcess } from './support/service-process.ts';
+import { freePort, runScript, type ServiceProcess } from './support/service-process.ts';
+import { until } from './support/wait.ts';
 import { graphql } from './gql/index.ts';
-import { subscribeSse } from './support/graphql-client.ts';
+import { subscribeSse, subscribeWs } from './support/graphql-client.ts';
 
 // The API runs here; commands run in worker processes this test starts and stops with SIGTERM.
 let api: TestApp;
@@ -86,6 +87,45 @@ describe('SIGTERM', () => {
     const done = await waitForStatus(id, 'SUCCESS', 60_000);
     expect(done.output_files.out_video).toMatchObject({ status: 'STORED', file_type: 'video' });
   }, 120_000);
+});
+
+describe('SIGTERM to a process that serves HTTP and runs jobs', () => {
+  it('stops taking jobs at once and counts the grace from the signal, while its requests drain', async () => {
+    // Only the process this test starts may take jobs.
+    for (const running of workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null)) {
+      running.child.kill('SIGTERM');
+      await running.exited;
+    }
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const both = runScript('src/main.ts', [], {
+      ROLE: 'all', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: api.database.url, DATA_DIR: api.dataDir,
+      PUBLIC_URL: api.url, LOG_LEVEL: 'warn', SHUTDOWN_GRACE_SECONDS: '5',
+    });
+    workers.push(both);
+    await until('the process to serve', () => fetch(`${url}/healthz`).then((r) => r.ok, () => false), 60_000);
+    const running = await submit(4); // about 10 s of real-time input: it outlasts the grace
+    await waitForStatus(running, 'PROCESSING');
+    // A WebSocket subscriber keeps that process's HTTP side busy until it is closed, 5 s after the signal.
+    const watching = subscribeWs(url, Watch, { commandId: running }, api.apiKey).catch(() => []);
+    await new Promise((r) => setTimeout(r, 500));
+
+    const signalled = Date.now();
+    both.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    const late = await submit(0);
+    const job = async () => (await api.app.deps.queue.boss.findJobs('command.run', { data: { commandId: running } }))[0];
+    await until('the running command to be released', async () => (await job())?.state !== 'active', 30_000, 50);
+    // Before, the grace began only once the HTTP side had closed: released after 10 s, not 5.
+    expect(Date.now() - signalled).toBeLessThan(8_000);
+    expect(await both.exited).toBe(0);
+    await watching;
+    // Sent after the signal: left for another process, not started by the one stopping.
+    expect((await api.json(`/api/v1/commands/${late}`)).body).toMatchObject({ status: 'QUEUED', started_at: null });
+
+    startWorker('30');
+    for (const id of [running, late]) expect((await waitForStatus(id, 'SUCCESS', 90_000)).error_status).toBeNull();
+  }, 180_000);
 });
 
 describe('deploys in a row', () => {

@@ -32,8 +32,13 @@ export interface JobQueue {
   work(workers: JobWorker<any>[], opts?: { onOutcome?: (queue: string, outcome: 'completed' | 'failed') => void; shutdown?: AbortSignal }): Promise<void>;
   /** Runs a job of this queue on a cron schedule (stored in the database: one schedule for all processes). */
   schedule(definition: JobDefinition<Record<string, unknown>>, cron: string): Promise<void>;
-  /** Stops fetching new jobs, waits up to graceMs for running ones, then closes. */
-  stop(graceMs?: number): Promise<void>;
+  /**
+   * Stops fetching new jobs at once and waits up to waitMs for running ones. The connections stay
+   * open, so requests still being answered can send jobs; stop() closes them.
+   */
+  drain(waitMs: number): Promise<void>;
+  /** Closes the queue (after drain, or at once). */
+  stop(): Promise<void>;
   boss: PgBoss;
 }
 
@@ -136,8 +141,11 @@ export async function startQueue(
     async schedule(def, cron) {
       await boss.schedule(def.name, cron, {}, { tz: 'UTC' });
     },
-    async stop(graceMs = 10_000) {
-      await boss.stop({ graceful: true, timeout: graceMs });
+    async drain(waitMs) {
+      await boss.stop({ close: false, graceful: true, timeout: waitMs });
+    },
+    async stop() {
+      await boss.stop({ graceful: false });
     },
   };
 }

@@ -48,6 +48,8 @@ export interface StartOptions {
   authCacheMs?: number;
   /** False in the primary of an HTTP cluster: its children serve HTTP, it runs everything else. */
   serveHttp?: boolean;
+  /** Aborted: start-up stops at its next step and undoes what it started (then rejects). */
+  signal?: AbortSignal;
 }
 
 /** Starts every role the config asks for; the embedded Postgres (if any) is stopped last. */
@@ -73,11 +75,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       databaseUrl = embedded.url;
       log.info('embedded PostgreSQL started');
     }
+    options.signal?.throwIfAborted();
     const applied = await migrate(databaseUrl, { log: (m) => log.info(m) });
     if (applied.length) log.info({ applied }, 'migrations applied');
 
     const db: Db = createDb(databaseUrl, { maxConnections: config.dbPoolSize });
     cleanups.push(() => db.$disconnect());
+    options.signal?.throwIfAborted();
     const events = await createEventBus(databaseUrl, log);
     cleanups.push(() => events.close());
     // A process that runs no jobs only sends them: two connections do.
@@ -111,6 +115,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       metrics: createMetrics(),
       shutdown: shutdown.signal,
     };
+    options.signal?.throwIfAborted();
     const createdApiKey = await bootstrapApiKey(db, config.bootstrapApiKey, log);
 
     if (config.role !== 'api') {
@@ -122,6 +127,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         shutdown: deps.shutdown,
       });
     }
+    options.signal?.throwIfAborted();
     let server: Server | undefined;
     if (config.role !== 'worker' && options.serveHttp !== false) {
       const authorize = createAuthorizer(createAuthenticator(db, log, options.authCacheMs), createRateLimiter(db), config.rateLimitPerMinute);

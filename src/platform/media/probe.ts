@@ -79,7 +79,9 @@ async function runFfprobe(input: string, ffprobePath: string, timeoutMs: number)
   args.push('-i', remote ? input : `file:${path.resolve(input)}`);
 
   return new Promise<FfprobeData | null | typeof CRASHED>((resolve, reject) => {
-    const child = spawn(ffprobePath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // detached, like every program the service runs: a Ctrl-C to the service's process group must
+    // not kill it mid-job (the service stops it, or lets it finish, itself).
+    const child = spawn(ffprobePath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
     let stderr = '';

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
@@ -89,6 +89,29 @@ describe.each(MODES)('runFfmpeg with sandbox %s', (sandbox) => {
     expect(runningMidway).toContain(marker); // the check below can see the process
     expect(await processesWith(marker)).toBe('');
   });
+
+  it('dies with the process that started it (a worker killed outright)', async () => {
+    const suffix = randomBytes(6).toString('hex');
+    const marker = `ffapi-orphan-${suffix}`;
+    const workDir = await tempDir();
+    // The marker is put together inside the script, so only FFmpeg's command line holds it whole.
+    const script = `
+      const { runFfmpeg } = await import(${JSON.stringify(path.resolve('src/commands/sandbox/run-ffmpeg.ts'))});
+      await runFfmpeg({ ffmpegPath: ${JSON.stringify(FFMPEG)}, sandbox: ${JSON.stringify(sandbox)}, workDir: ${JSON.stringify(workDir)},
+        timeoutMs: 60_000, args: ['-f', 'lavfi', '-i', 'testsrc2', '-metadata', 'title=ffapi-orphan-' + '${suffix}', '-f', 'null', '-'] });`;
+    const worker = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    const deadline = Date.now() + 20_000;
+    while (!(await processesWith(marker))) {
+      if (Date.now() > deadline) throw new Error('FFmpeg never started');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    worker.kill('SIGKILL');
+    await exited;
+    const gone = Date.now() + 5_000;
+    while ((await processesWith(marker)) && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
+    expect(await processesWith(marker)).toBe('');
+  }, 40_000);
 
   it('stops on abort', async () => {
     const controller = new AbortController();

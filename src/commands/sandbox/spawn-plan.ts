@@ -35,7 +35,7 @@ export function buildSpawnPlan(command: SandboxedCommand): SpawnPlan {
   if (command.sandbox === 'none') {
     return {
       file: findSystemTool('prlimit'),
-      args: [...limits, '--', command.binary, ...command.args],
+      args: [...limits, '--', ...dieWithParent(), command.binary, ...command.args],
       cwd: command.workDir,
       env: { PATH: CLEAN_PATH, HOME: command.workDir },
     };
@@ -55,6 +55,17 @@ export function buildSpawnPlan(command: SandboxedCommand): SpawnPlan {
     // Only prlimit and bwrap see this; bwrap --clearenv gives FFmpeg its own three variables.
     env: { PATH: SYSTEM_PATH },
   };
+}
+
+/**
+ * Without bwrap's --die-with-parent: FFmpeg runs in a process group of its own, so a worker killed
+ * outright (SIGKILL, the OOM killer) would leave it running, unwatched, while the job is retried
+ * elsewhere. setpriv (util-linux) asks the kernel to kill it when its parent, the worker, dies;
+ * prlimit and setpriv exec in place, so that parent is the worker. Skipped where setpriv is missing.
+ */
+function dieWithParent(): string[] {
+  const setpriv = findSystemTool('setpriv');
+  return path.isAbsolute(setpriv) ? [setpriv, '--pdeathsig', 'KILL', '--'] : [];
 }
 
 function prlimitArgs(limits: ResourceLimits): string[] {

@@ -378,3 +378,27 @@ describe('tenant isolation', () => {
     }
   });
 });
+
+describe('"__proto__" keys over GraphQL', () => {
+  it('are refused in JSON arguments, as literals and as variables, and nothing is created', async () => {
+    const preset = await create();
+    const commandsBefore = await commandCount();
+    const presetsBefore = await t.app.deps.db.preset.count();
+    const literal = await t.graphql(`mutation { executePreset(presetId: "${preset.preset_id}", inputFiles: {in_video: "${clipId}", __proto__: "x"}) { commandId } }`);
+    const variables = await t.graphql(
+      'mutation ($p: ID!, $i: JSON!) { executePreset(presetId: $p, inputFiles: $i) { commandId } }',
+      JSON.parse(`{"p": "${preset.preset_id}", "i": {"in_video": "${clipId}", "__proto__": "x"}}`),
+    );
+    const outputs = await t.graphql(
+      'mutation ($o: JSON!) { createPreset(input: {name: "p", ffmpegCommand: "-i {{in_a}} {{out_a}}", inputFileKeys: ["in_a"], outputFileDefinitions: $o}) { presetId } }',
+      JSON.parse('{"o": {"out_a": "a.png", "__proto__": "b.png"}}'),
+    );
+    for (const [what, result] of Object.entries({ literal, variables, outputs })) {
+      expect(result.data ?? null, what).toBeNull();
+      expect(result.errors?.[0]?.extensions?.code, what).toBe('INVALID_REQUEST');
+      expect(result.errors?.[0]?.message, what).toMatch(/__proto__/);
+    }
+    expect(await commandCount()).toBe(commandsBefore);
+    expect(await t.app.deps.db.preset.count()).toBe(presetsBefore);
+  });
+});

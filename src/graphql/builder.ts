@@ -1,9 +1,11 @@
 import SchemaBuilder from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
+import { valueFromASTUntyped } from 'graphql';
 import type { FileUpload } from 'graphql-upload-minimal';
 import type PrismaTypes from '../generated/pothos-types.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
 import type { Deps, ServiceContext } from '../platform/context.ts';
+import { findProtoKey, PROTO_KEY_MESSAGE } from '../platform/text.ts';
 
 export interface GraphQLContext {
   deps: Deps;
@@ -48,7 +50,15 @@ builder.scalarType('DateTime', {
   },
 });
 
+// Every transport's JSON arguments (variables over HTTP or WebSocket, literals in the query) pass here.
+const jsonInput = (value: unknown) => {
+  const proto = findProtoKey(value);
+  if (proto) throw new TypeError(`${PROTO_KEY_MESSAGE} (at ${proto.join('.')})`);
+  return value;
+};
+
 builder.scalarType('JSON', {
   serialize: (value) => value,
-  parseValue: (value) => value,
+  parseValue: jsonInput,
+  parseLiteral: (ast, variables) => jsonInput(valueFromASTUntyped(ast, variables ?? undefined)),
 });

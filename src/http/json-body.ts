@@ -1,8 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { AppError, invalidRequest } from '../platform/errors.ts';
-import { findInJson, findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '../platform/text.ts';
-
-const PROTO_KEY_MESSAGE = '"__proto__" cannot be a key.';
+import { findProtoKey, findUnstorableText, PROTO_KEY_MESSAGE, UNSTORABLE_TEXT_MESSAGE } from '../platform/text.ts';
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
@@ -20,9 +18,7 @@ export function parseJson(text: string): unknown {
   }
   const bad = findUnstorableText(value);
   if (bad) throw invalidRequest(UNSTORABLE_TEXT_MESSAGE, [{ loc: ['body', ...bad], msg: UNSTORABLE_TEXT_MESSAGE, type: 'value_error' }]);
-  // zod copies a map into a plain object, where "__proto__" sets the prototype instead of a key: the
-  // key would vanish before any check (an extra input of a preset, an output alias) could see it.
-  const proto = findInJson(value, (key) => key === '__proto__', () => false);
+  const proto = findProtoKey(value);
   if (proto) throw invalidRequest(PROTO_KEY_MESSAGE, [{ loc: ['body', ...proto], msg: PROTO_KEY_MESSAGE, type: 'value_error' }]);
   return value;
 }

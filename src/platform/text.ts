@@ -36,3 +36,14 @@ export function findInJson(
 }
 
 export const UNSTORABLE_TEXT_MESSAGE = 'Text may not contain NUL characters or unpaired UTF-16 surrogates.';
+
+export const PROTO_KEY_MESSAGE = '"__proto__" cannot be a key.';
+
+/**
+ * The path of the first "__proto__" key. Copied into a plain object (zod copies maps so), that key
+ * sets the prototype instead: it would vanish before any check (an extra preset input, an output
+ * alias) could see it.
+ */
+export function findProtoKey(value: unknown): (string | number)[] | undefined {
+  return findInJson(value, (key) => key === '__proto__', () => false);
+}

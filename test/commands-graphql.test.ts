@@ -151,13 +151,16 @@ describe('GraphQL commands', () => {
     expect(codeOf(exploding)).toBe('INVALID_REQUEST');
     expect(exploding.errors[0].message).toMatch(/too many fields once its fragments are spread/);
     // Aliases would multiply it as well: 30 are fine, 31 are not.
-    const aliased = (n: number) => raw(`{ ${Array.from({ length: n }, (_, i) => `a${i}: files(limit: 1) { total }`).join(' ')} }`);
+    const aliased = (n: number) => raw(`{ ${Array.from({ length: n }, (_, i) => `a${i}: command(commandId: "${id}") { status }`).join(' ')} }`);
     expect((await aliased(30)).errors).toBeUndefined();
     expect((await aliased(31)).errors[0].message).toBe('The query uses more than 30 aliases.');
-    // One allowed turn, copied by aliases: every list counts as a full page, at most 50,000 objects.
+    // A page of the root comes once per operation: a page of commands may be 100 requests of 640 KB.
     const turn = 'commands(limit: 100) { commands { outputFiles { command { originalRequest } } } }';
-    expect((await raw(`{ ${turn} a1: ${turn} }`)).errors).toBeUndefined();
-    expect((await raw(`{ ${turn} a1: ${turn} a2: ${turn} }`)).errors[0].message).toMatch(/could hold more than 50000 objects/);
+    expect((await raw(`{ ${turn} files { total } presets { total } }`)).errors).toBeUndefined();
+    const copied = await raw(`{ ${turn} a1: commands { total } }`);
+    expect(codeOf(copied)).toBe('INVALID_REQUEST');
+    expect(copied.errors[0].message).toBe('Query.commands may be selected once per operation: page through it with limit and offset.');
+    expect((await raw(`{ files { total } ...P } fragment P on Query { files { total } }`)).errors).toBeUndefined(); // one answer, merged
     // Introspection: what GraphiQL asks works; aliases there, which its lists would multiply, do not.
     expect((await raw(getIntrospectionQuery())).errors).toBeUndefined();
     expect((await raw('{ __schema { t0: types { name } } }')).errors[0].message).toBe('Aliases are not allowed inside introspection.');

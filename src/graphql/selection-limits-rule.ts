@@ -25,6 +25,9 @@ import {
  * - at most MAX_OBJECTS objects, counting every list as its largest page (MAX_LIST);
  * - at most MAX_ALIASES aliases, and none inside introspection (whose lists the count above does not
  *   cover; without aliases, a repeated field is merged into one answer, and counted once);
+ * - each page of the Query root (files, commands, presets: the fields with a `limit`) at most once:
+ *   a page of commands can hold 100 requests of up to 640 KB each, and copies of it under aliases
+ *   made answers of hundreds of MB that the object count cannot see;
  * - fragments spread at most MAX_SPREAD_DEPTH deep and MAX_VISITS selections in all, so that the walk
  *   itself stays cheap.
  */
@@ -62,6 +65,7 @@ export const SelectionLimits: ValidationRule = (context) => {
   const spreads = new Set<string>();
   const answerPath: string[] = [];
   const counted = new Set<string>();
+  const pages = new Set<string>();
 
   function walk(selectionSet: SelectionSetNode, type: GraphQLNamedType | undefined, count: number): void {
     for (const selection of selectionSet.selections) {
@@ -86,6 +90,10 @@ export const SelectionLimits: ValidationRule = (context) => {
         const answerKey = `${answerPath.at(-1) ?? ''}.${selection.alias?.value ?? name}`;
         if (!introspection && !counted.has(answerKey)) {
           counted.add(answerKey);
+          if (type === schema.getQueryType() && field.args.some((arg) => arg.name === 'limit')) {
+            if (pages.has(coordinate)) return refuse(`${coordinate} may be selected once per operation: page through it with limit and offset.`);
+            pages.add(coordinate);
+          }
           if ((objects += here) > MAX_OBJECTS) {
             return refuse(`The answer could hold more than ${MAX_OBJECTS} objects (every list counted as ${MAX_LIST}).`);
           }
@@ -116,6 +124,7 @@ export const SelectionLimits: ValidationRule = (context) => {
       visits = aliases = objects = 0;
       refused = false;
       counted.clear();
+      pages.clear();
       walk(operation.selectionSet, schema.getRootType(operation.operation) ?? undefined, 1);
     },
   };

@@ -156,6 +156,19 @@ describe('GraphQL files', () => {
     const literal = 'mutation { createPreset(input: { name: "a\\u0000b", inputFileKeys: ["in_a"], outputFileDefinitions: { out_x: "x.mp4" }, ffmpegCommand: "-i {{in_a}} -c copy {{out_x}}" }) { presetId } }';
     await expect(ws(literal, {})).rejects.toThrow(/INVALID_REQUEST/);
     await expect(ws(`{ files(limit: ${'['.repeat(100)}${']'.repeat(100)}) { total } }`, {})).rejects.toThrow(/nests deeper than 64/);
+    // A syntax error and an unknown field carry their code, as over HTTP (sent as text: the client
+    // helper above parses its document first).
+    const client = createClient({ url: `${t.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { 'X-API-KEY': t.apiKey }, retryAttempts: 0 });
+    try {
+      for (const query of ['{ files { total ', '{ nope }']) {
+        const errors = await new Promise<any[]>((resolve) => {
+          client.subscribe({ query }, { next: (value) => resolve(value.errors as any[]), error: (err) => resolve(err as any[]), complete: () => resolve([]) });
+        });
+        expect(errors[0]?.extensions?.code, `${query}: ${JSON.stringify(errors)}`).toBe('INVALID_REQUEST');
+      }
+    } finally {
+      await client.dispose();
+    }
     // Refused for the key: over a socket, as over HTTP, the error carries its code and nothing of HTTP's.
     for (const key of [`ffsk_${'0'.repeat(64)}`, '']) {
       const refused = await ws('{ files { total } }', {}, key).then(

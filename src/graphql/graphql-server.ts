@@ -139,7 +139,9 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
         // extensions.http (a status, Retry-After) tells yoga how to answer over HTTP; a socket message
         // has no status, and the client is not to see it.
         onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map(withoutHttp) } : undefined),
-        onError: (_ctx, _id, _payload, errors) => errors.map(withoutHttp),
+        // Errors before execution (syntax, validation, an operation name that names nothing) are the
+        // client's: over HTTP the masker gives them INVALID_REQUEST, here they would carry no code.
+        onError: (_ctx, _id, _payload, errors) => errors.map((error) => withCode(withoutHttp(error), 'INVALID_REQUEST')),
       },
       wss,
     );
@@ -159,6 +161,10 @@ function withoutHttp(error: GraphQLError): GraphQLFormattedError {
   const { http: _http, ...extensions } = error.extensions ?? {};
   const { extensions: _all, ...formatted } = error.toJSON();
   return Object.keys(extensions).length ? { ...formatted, extensions } : formatted;
+}
+
+function withCode(error: GraphQLFormattedError, code: string): GraphQLFormattedError {
+  return error.extensions?.code ? error : { ...error, extensions: { ...error.extensions, code } };
 }
 
 function readKey(params: Record<string, unknown> | undefined): string | undefined {

@@ -232,6 +232,9 @@ describe('preset validation', () => {
     ['a hostile command reading a host file', { name: 'evil', ffmpeg_command: '-i /etc/passwd {{out_x}}', input_file_keys: [], output_file_definitions: { out_x: 'x.txt' } }, /passwd|path|file/i],
     ['a hostile command using the network', { ...thumbPreset, ffmpeg_command: '-i {{in_video}} -f mpegts udp://127.0.0.1:9 -frames:v 1 {{out_thumb}}' }, /udp|protocol|network|argument/i],
     ['a blank name', { ...thumbPreset, name: '   ' }, /name/],
+    ['a name over 200 characters', { ...thumbPreset, name: 'é'.repeat(201) }, /name/],
+    ['ffmpeg_commands on an FFMPEG_COMMAND preset', { ...thumbPreset, ffmpeg_commands: [thumbPreset.ffmpeg_command] }, /ffmpeg_commands: not used when command_type is FFMPEG_COMMAND/],
+    ['ffmpeg_command on a CHAINED_COMMAND preset', { ...thumbPreset, command_type: 'CHAINED_COMMAND', ffmpeg_commands: [thumbPreset.ffmpeg_command] }, /ffmpeg_command: not used when command_type is CHAINED_COMMAND/],
     ['duplicate input keys', { ...thumbPreset, input_file_keys: ['in_video', 'in_video'] }, /unique|in_video/],
     ['more than 10 metadata keys', { ...thumbPreset, metadata: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, i])) }, /metadata/],
     // The size limits of a direct command hold for presets too (checked where every command is).
@@ -256,6 +259,25 @@ describe('preset validation', () => {
       expect(await t.app.deps.db.preset.count()).toBe(before);
     });
   }
+
+  it('a name is measured as stored (trimmed) and in characters, not UTF-16 units', async () => {
+    expect((await create({ ...thumbPreset, name: `${'a'.repeat(200)} ` })).name).toBe('a'.repeat(200));
+    expect((await create({ ...thumbPreset, name: '😀'.repeat(150) })).name).toBe('😀'.repeat(150));
+  });
+
+  it('a PUT of a field the type does not use is 422 and changes nothing; changing the type with its field works', async () => {
+    const single = await create();
+    const wrong = await send('PUT', `/api/v1/presets/${single.preset_id}`, { ffmpeg_commands: [thumbPreset.ffmpeg_command] });
+    expect(wrong.status, JSON.stringify(wrong.body)).toBe(422);
+    expect(wrong.body.detail).toEqual([{ loc: ['body', 'ffmpeg_commands'], msg: 'not used when command_type is FFMPEG_COMMAND', type: 'value_error' }]);
+    expect((await send('GET', `/api/v1/presets/${single.preset_id}`)).body).toEqual(single);
+    const chained = await send('PUT', `/api/v1/presets/${single.preset_id}`, { command_type: 'CHAINED_COMMAND', ffmpeg_commands: [thumbPreset.ffmpeg_command] });
+    expect(chained.status, JSON.stringify(chained.body)).toBe(200);
+    expect(chained.body).toMatchObject({ command_type: 'CHAINED_COMMAND', ffmpeg_command: null, ffmpeg_commands: [thumbPreset.ffmpeg_command] });
+    const back = await send('PUT', `/api/v1/presets/${single.preset_id}`, { ffmpeg_command: thumbPreset.ffmpeg_command });
+    expect(back.status).toBe(422);
+    expect(back.body.message).toBe('ffmpeg_command: not used when command_type is CHAINED_COMMAND');
+  });
 
   it('problems are located at the preset fields (input_file_keys, output_file_definitions)', async () => {
     const unused = await send('POST', '/api/v1/presets', { ...thumbPreset, input_file_keys: ['in_video', 'in_unused'] });

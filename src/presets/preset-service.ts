@@ -31,13 +31,22 @@ function specOf(input: PresetInput, inputFiles: Record<string, string>): Command
   };
 }
 
-/** A preset holds a command with its placeholders; it is checked like one, without inputs. */
-async function validatePreset(ctx: ServiceContext, input: PresetInput): Promise<void> {
+/**
+ * A preset holds a command with its placeholders; it is checked like one, without inputs. `sent` is
+ * what the client sent (on update, merged into the stored preset to make `input`): a command field
+ * the type does not use (ffmpeg_command on a CHAINED_COMMAND preset, ffmpeg_commands on an
+ * FFMPEG_COMMAND one) would be dropped while the client is told it was saved. The stored one of a
+ * preset whose type changes is dropped as it should be; null and an empty list are no value.
+ */
+async function validatePreset(ctx: ServiceContext, input: PresetInput, sent: Partial<PresetInput> = input): Promise<void> {
   const chained = input.commandType === 'CHAINED_COMMAND';
   const missing = chained ? !input.ffmpegCommands?.length && 'ffmpeg_commands' : !input.ffmpegCommand && 'ffmpeg_command';
+  const unused = chained ? sent.ffmpegCommand != null && 'ffmpeg_command' : !!sent.ffmpegCommands?.length && 'ffmpeg_commands';
   const problems: ErrorDetail[] = [];
-  if (!input.name.trim() || input.name.length > 200) problems.push({ loc: ['body', 'name'], msg: 'must be 1 to 200 characters', type: 'value_error' });
+  const name = input.name.trim(); // as stored; counted in characters, not UTF-16 units
+  if (!name || [...name].length > 200) problems.push({ loc: ['body', 'name'], msg: 'must be 1 to 200 characters', type: 'value_error' });
   if (missing) problems.push({ loc: ['body', missing], msg: `required when command_type is ${input.commandType ?? 'FFMPEG_COMMAND'}`, type: 'value_error.missing' });
+  if (unused) problems.push({ loc: ['body', unused], msg: `not used when command_type is ${input.commandType ?? 'FFMPEG_COMMAND'}`, type: 'value_error' });
   if (new Set(input.inputFileKeys).size !== input.inputFileKeys.length) problems.push({ loc: ['body', 'input_file_keys'], msg: 'keys must be unique', type: 'value_error' });
   if (problems.length) throw validationError(`${problems[0]!.loc.slice(1).join('.')}: ${problems[0]!.msg}`, problems);
   const placeholders = Object.fromEntries(input.inputFileKeys.map((k) => [k, '']));
@@ -130,7 +139,7 @@ export async function updatePreset(ctx: ServiceContext, presetId: string, change
     if (!locked.length) throw notFound('Preset');
     const current = await tx.preset.findUniqueOrThrow({ where: { id: locked[0]!.id } });
     const merged: PresetInput = { ...toInput(current), ...defined };
-    await validatePreset(ctx, merged);
+    await validatePreset(ctx, merged, defined);
     return tx.preset.update({ where: { id: current.id }, data: toRow(merged) });
   });
 }

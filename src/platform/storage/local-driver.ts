@@ -27,8 +27,14 @@ function hasCode(err: unknown, ...codes: string[]): boolean {
   return err instanceof Error && codes.includes((err as NodeJS.ErrnoException).code ?? '');
 }
 
-export function createLocalDriver(rootDir: string): StorageDriver {
+/**
+ * `touchEveryMs`: how often a write in progress stamps its temp file. The sweep takes a temp file
+ * untouched for an hour for one a dead process left, and BatchedFileWriter writes only whole 1 MiB
+ * batches: a slow upload that keeps moving would look dead, lose its temp file and fail.
+ */
+export function createLocalDriver(rootDir: string, opts: { touchEveryMs?: number } = {}): StorageDriver {
   const root = path.resolve(rootDir);
+  const touchEveryMs = opts.touchEveryMs ?? 60_000;
 
   function resolveKey(key: string): string {
     assertSafeKey(key);
@@ -122,9 +128,15 @@ export function createLocalDriver(rootDir: string): StorageDriver {
       try {
         const opened = await openTemp(target);
         tmp = opened.tmp;
+        const keepFresh = setInterval(() => {
+          const now = new Date();
+          opened.handle.utimes(now, now).catch(() => undefined); // a missed stamp only ages the file
+        }, touchEveryMs);
+        keepFresh.unref();
         try {
           await pipeline(body, counter, new BatchedFileWriter(opened.handle, WRITE_BATCH_BYTES));
         } finally {
+          clearInterval(keepFresh);
           await opened.handle.close();
         }
         await rename(tmp, target);

@@ -5,7 +5,7 @@ import http from 'node:http';
 import { mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -28,6 +28,7 @@ import {
 } from './index.ts';
 import { uploadStream } from './s3-stream-upload.ts';
 import { startS3, type TestS3 } from '../../../test/support/s3.ts';
+import { until } from '../../../test/support/wait.ts';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'test-bucket';
@@ -386,6 +387,24 @@ describe('local writes that never finished', () => {
     expect(existsSync(path.dirname(stale))).toBe(false); // its emptied directory too
     expect(existsSync(fresh)).toBe(true);
     expect(await driver.stat('acct/kept/x.part-0123456789ab')).toMatchObject({ size: 9 });
+  });
+
+  it('a slow write in progress keeps its temp file fresh, so the sweep leaves it and the write completes', async () => {
+    const root = path.join(tmp, 'slow-root');
+    const driver = createLocalDriver(root, { touchEveryMs: 50 });
+    const body = new PassThrough();
+    const stored = driver.put('acct/slow/clip.bin', body);
+    body.write(Buffer.alloc(1000, 1)); // far less than a batch: nothing reaches the file yet
+    const temp = await until('the temp file', async () => (await readdir(path.join(root, 'acct', 'slow')).catch(() => [] as string[])).find((n) => n.includes('~part-')));
+    // As if the upload had begun two hours ago and were still moving.
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await utimes(path.join(root, 'acct', 'slow', temp), twoHoursAgo, twoHoursAgo);
+    await new Promise((r) => setTimeout(r, 200));
+    body.write(Buffer.alloc(1000, 2));
+    expect(await driver.removeUnfinishedWrites!(new Date(Date.now() - 3600_000))).toBe(0);
+    body.end(Buffer.alloc(1000, 3));
+    expect(await stored).toEqual({ size: 3000 });
+    expect(await driver.stat('acct/slow/clip.bin')).toMatchObject({ size: 3000 });
   });
 
   it('a key naming a temp file is refused, so no client can read or overwrite a write in progress', async () => {

@@ -36,6 +36,30 @@ async function bucketKeys(): Promise<string[]> {
 }
 
 describe('files on the S3 driver (s3rver)', () => {
+  it('a presigned GET presents the bytes as the service found them, as HEAD does: not as the uploader declared', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([await readFile(media.png)], { type: 'text/html' }), 'still.png');
+    form.append('x', 'y');
+    const { body } = await t.json('/api/v1/files/upload', { method: 'POST', body: form });
+    const file = await t.waitForFile(body.file_id);
+    expect(file.mime_type).toBe('image/png');
+    const head = await fetch(file.storage_url, { method: 'HEAD' });
+    const get = await fetch(file.storage_url); // through the 302 to S3
+    for (const answer of [head, get]) {
+      expect(answer.headers.get('content-type')).toBe('image/png');
+      expect(answer.headers.get('content-disposition')).toMatch(/^inline; filename="still\.png"/);
+    }
+    await get.arrayBuffer();
+    // What a browser could run is still a download, whatever was declared.
+    const page = new FormData();
+    page.append('file', new Blob(['<html><script>alert(1)</script></html>'], { type: 'image/png' }), 'page.html');
+    const html = await t.waitForFile((await t.json('/api/v1/files/upload', { method: 'POST', body: page })).body.file_id);
+    const served = await fetch(html.storage_url);
+    expect(served.headers.get('content-type')).toBe(html.mime_type);
+    expect(served.headers.get('content-disposition')).toMatch(/^attachment; /);
+    await served.arrayBuffer();
+  });
+
   it('upload → object in the bucket; storage_url and download redirect to presigned URLs of the same bytes', async () => {
     const form = new FormData();
     form.append('file', new Blob([await readFile(media.mp4)]), 'clip.mp4');

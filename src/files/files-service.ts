@@ -7,6 +7,7 @@ import { isUuid } from '../platform/ids.ts';
 import { checkUrl } from '../platform/outbound/index.ts';
 import { ObjectTooLargeError } from '../platform/storage/index.ts';
 import { fileStoragePrefix, filenameFromUrl, sanitizeFilename, storageKey } from './file-names.ts';
+import { servingOf } from './file-serving.ts';
 import { ingestJob, probeJob } from './file-jobs.ts';
 import { publishFileStatus } from './file-status.ts';
 
@@ -127,7 +128,7 @@ export async function downloadUrl(ctx: ServiceContext, fileId: string, filename:
   }
   const presigned = await ctx.storage.presignGet(file.storageKey, {
     expiresInSeconds: DOWNLOAD_URL_TTL_SECONDS,
-    downloadFilename: file.filename,
+    serving: servingOf(file),
   });
   return presigned ?? ctx.signer.shortLivedUrl(file.id, file.filename, DOWNLOAD_URL_TTL_SECONDS);
 }

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Deps } from '../platform/context.ts';
 import { notFound } from '../platform/errors.ts';
 import { isUuid } from '../platform/ids.ts';
+import { servingOf } from '../files/file-serving.ts';
 import { DOWNLOAD_URL_TTL_SECONDS } from '../files/files-service.ts';
 import { scavengePaced } from '../platform/scavenge-pacer.ts';
 import { ObjectNotFoundError } from '../platform/storage/index.ts';
@@ -26,9 +27,10 @@ export async function handleMedia(deps: Deps, req: IncomingMessage, res: ServerR
     if (safeDecode(name) !== file.filename) throw notFound('File');
 
     // A presigned URL is signed for GET only (S3 answers a HEAD on it 403): HEAD is answered here.
+    const serving = servingOf(file);
     const presigned = req.method === 'HEAD' ? undefined : await deps.storage.presignGet(file.storageKey, {
       expiresInSeconds: DOWNLOAD_URL_TTL_SECONDS,
-      downloadFilename: file.filename,
+      serving,
     });
     if (presigned) {
       res.writeHead(302, { location: presigned, 'cache-control': 'no-store' }).end();
@@ -39,9 +41,9 @@ export async function handleMedia(deps: Deps, req: IncomingMessage, res: ServerR
     const etag = `"${stat.etag ?? `${file.id}-${stat.size}`}"`;
     const headers: Record<string, string | number> = {
       'accept-ranges': 'bytes',
-      'content-type': file.mimeType ?? 'application/octet-stream',
+      'content-type': serving.contentType,
       // Users' bytes are served from the API's own origin: never let a browser run them as a page.
-      'content-disposition': `${isInlineSafe(file.mimeType) ? 'inline' : 'attachment'}; filename="${file.filename}"`,
+      'content-disposition': `${serving.inline ? 'inline' : 'attachment'}; filename="${file.filename}"`,
       'x-content-type-options': 'nosniff',
       'content-security-policy': "sandbox; default-src 'none'",
       etag,
@@ -74,11 +76,6 @@ export async function handleMedia(deps: Deps, req: IncomingMessage, res: ServerR
   } catch (err) {
     sendError(res, err instanceof ObjectNotFoundError ? notFound('File') : err, requestId, deps.log);
   }
-}
-
-/** Media a browser may show in place; anything else (HTML, SVG, text, ...) is a download. */
-function isInlineSafe(mimeType: string | null): boolean {
-  return /^(video|audio)\//.test(mimeType ?? '') || /^image\/(png|jpeg|gif|webp|avif|bmp)$/.test(mimeType ?? '');
 }
 
 function safeDecode(segment: string): string | undefined {

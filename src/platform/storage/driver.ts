@@ -23,7 +23,8 @@ export interface PutOptions {
 
 export interface PresignOptions {
   expiresInSeconds: number;
-  downloadFilename?: string;
+  /** How the answer presents the bytes (else as stored): their type, and in place or as a download of this name. */
+  serving?: { contentType: string; inline: boolean; filename: string };
 }
 
 export interface StorageDriver {

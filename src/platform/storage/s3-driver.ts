@@ -76,13 +76,13 @@ function isUnsatisfiableRange(err: unknown): boolean {
 }
 
 /** RFC 6266: a quoted ASCII fallback plus the exact UTF-8 name. */
-function attachmentDisposition(filename: string): string {
+function contentDisposition(inline: boolean, filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]|["\\%]/g, '_');
   const encoded = encodeURIComponent(filename).replace(
     /['()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+  return `${inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
 export function createS3Driver(cfg: S3DriverConfig): StorageDriver {
@@ -233,7 +233,9 @@ export function createS3Driver(cfg: S3DriverConfig): StorageDriver {
       const command = new GetObjectCommand({
         Bucket: bucket,
         Key: key,
-        ResponseContentDisposition: opts.downloadFilename ? attachmentDisposition(opts.downloadFilename) : undefined,
+        // The stored type is what the uploader declared: the answer says what the service found.
+        ResponseContentType: opts.serving?.contentType,
+        ResponseContentDisposition: opts.serving ? contentDisposition(opts.serving.inline, opts.serving.filename) : undefined,
       });
       return getSignedUrl(client, command, { expiresIn: opts.expiresInSeconds });
     },

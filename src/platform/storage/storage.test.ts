@@ -166,13 +166,14 @@ describe.each(kinds)('$kind storage driver', ({ kind, setup }) => {
     const data = randomBytes(300 * 1024);
     const k = key('clip.mp4');
     await driver.put(k, streamOf(data));
-    const url = await driver.presignGet(k, { expiresInSeconds: 60, downloadFilename: 'clip été.mp4' });
+    const url = await driver.presignGet(k, { expiresInSeconds: 60, serving: { contentType: 'video/mp4', inline: false, filename: 'clip été.mp4' } });
     if (kind === 's3') {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
       expect(driver.localPath(k)).toBeUndefined();
       const res = await fetch(url!);
       expect(res.status).toBe(200);
-      expect(res.headers.get('content-disposition')).toContain("filename*=UTF-8''clip%20%C3%A9t%C3%A9.mp4");
+      expect(res.headers.get('content-disposition')).toMatch(/^attachment; .*filename\*=UTF-8''clip%20%C3%A9t%C3%A9\.mp4/);
+      expect(res.headers.get('content-type')).toBe('video/mp4');
       expect(sha256(Buffer.from(await res.arrayBuffer()))).toBe(sha256(data));
     } else {
       expect(url).toBeUndefined();

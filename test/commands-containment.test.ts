@@ -327,6 +327,36 @@ describe('a concat list opened by movie= whose second entry is an HLS playlist',
   });
 });
 
+// A filter opens its file itself, past -format_whitelist and after the checks before the run: here
+// one output of the run writes a playlist's bytes (as raw audio), and movie= on it then opens it.
+describe('a filter reading a file the same run has just written (a playlist naming a host file)', () => {
+  const args = (pl: string, written: string, image: string) => [
+    '-f', 'u8', '-i', pl, '-f', 'lavfi', '-i', 'color=c=blue:s=64x48:r=10:d=1',
+    '-map', '0:a', '-af', 'anull', '-c:a', 'pcm_u8', '-f', 'u8', '-flush_packets', '1', written,
+    '-map', '1:v', '-vf', `nullsink;movie=${written}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', image,
+  ];
+
+  it('plain FFmpeg on the host follows it (the route is real)', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'in_pl.txt'), playlist(secretVideo));
+    const stderr = await plainFfmpeg(dir, args('in_pl.txt', 'x.m3u8', 'y.rgb'));
+    expect(showsSecretColour(await readFile(path.join(dir, 'y.rgb')).catch(() => Buffer.alloc(0))), stderr).toBe(true);
+  });
+
+  it('through the service: refused (422) before anything runs', async () => {
+    const plId = await upload('pl.txt', Buffer.from(playlist(secretVideo)));
+    const before = await t.app.deps.db.command.count();
+    const { status, body } = await submit({
+      input_files: { in_pl: plId },
+      output_files: { out_pl: 'x.m3u8', out_img: 'y.rgb' },
+      ffmpeg_command: args('{{in_pl}}', '{{out_pl}}', '{{out_img}}').map((a) => (a.includes(';') ? `"${a}"` : a)).join(' '),
+    });
+    expect(status, JSON.stringify(body)).toBe(422);
+    expect(body.message).toContain('{{out_pl}} is written by this same command');
+    expect(await t.app.deps.db.command.count()).toBe(before);
+  });
+});
+
 describe('a host-path write the policy lets through (x264 stats file) stays inside the sandbox', () => {
   // libx264 parses -x264-params with av_dict_parse_string, which trims blanks and removes
   // backslashes, so "stats= /dir/f" and "stats=.\./.\./f" name paths the policy's checks miss.

@@ -36,6 +36,8 @@ const FORBIDDEN: [string, string][] = [
   ['progress', 'is set by the service'],
   ['fpre vpre apre spre pre', 'reads preset files from the host'],
   ['init_hw_device hwaccel_device vaapi_device qsv_device sources sinks', 'opens a host device'],
+  // The OpenMAX encoders dlopen() this library: an uploaded input named here runs as code.
+  ['omx_libname omx_libprefix', 'loads a shared library'],
   ['enable_drefs use_absolute_path allowed_extensions allowed_segment_extensions extension_picky hls_key_info_file',
     'lets FFmpeg open files named inside an input'],
   ['stdin', 'reads standard input'],
@@ -54,6 +56,9 @@ const FILTER_GRAPH_OPTIONS = set('vf af filter filter_complex lavfi graph');
 const FILE_OPTIONS = set(`passlogfile hls_segment_filename hls_fmp4_init_filename segment_list master_pl_name
   init_seg_name media_seg_name`);
 const TEXT_OPTIONS = set('metadata');
+const CODEC_OPTIONS = set('c codec vcodec acodec scodec dcodec');
+// Hardware codecs open host devices (/dev/dri, /dev/video*, GPUs), or libraries (OpenMAX) by name.
+const HARDWARE_CODEC = /_(omx|v4l2m2m|vaapi|qsv|nvenc|cuvid|vdpau|vulkan|mmal|rkmpp|mediacodec|amf|mf|videotoolbox|d3d11va|dxva2)$/i;
 const VALUE_PREFIXES = new Map([['force_key_frames', ['expr']]]);
 const SCRATCH_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.%$-]*$/;
 const SCRATCH_INPUT = /^[A-Za-z0-9_][A-Za-z0-9_.%*?-]*$/; // image2 sequence and glob patterns
@@ -86,8 +91,22 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
     if (name === 'safe' && argv[i + 1] !== '1') refuse(i, 'only "-safe 1" is allowed (the concat demuxer must refuse unsafe paths)');
   });
 
+  // Keys this one run writes (outputs, and file options such as -hls_segment_filename): a filter that
+  // opens its file itself (movie=) would read what the run wrote a moment before, past every check.
+  const read = readArguments(argv);
+  const written = new Set<string>();
+  for (const { index, option, valueIndex } of read) {
+    const at = option === undefined ? index : FILE_OPTIONS.has(option) ? valueIndex : undefined;
+    const key = at === undefined ? undefined : exactPlaceholderKey(argv[at] as string);
+    if (key !== undefined) written.add(key);
+  }
+  const writtenInGraph = (graph: string) => {
+    const key = findPlaceholders(graph).find((k) => written.has(k));
+    return key === undefined ? undefined : `{{${key}}} is written by this same command, so a filter cannot read it (read it in a later command of a chain)`;
+  };
+
   let format: string | undefined;
-  for (const { index, option, valueIndex } of readArguments(argv)) {
+  for (const { index, option, valueIndex } of read) {
     const arg = argv[index] as string;
     if (arg === '--') refuse(index, '"--" is not supported');
     if (option === undefined) {
@@ -104,7 +123,7 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
     if (option === 'i') {
       const referencing = format !== undefined && isReferencingFormat(format);
       if (referencing || !isPlaceholder(value)) {
-        refuse(i, referencing ? formatProblem(format as string) : format === 'lavfi' ? filterGraphProblem(value, isFilterPlaceholder) : inputProblem(value));
+        refuse(i, referencing ? formatProblem(format as string) : format === 'lavfi' ? filterGraphProblem(value, isFilterPlaceholder) ?? writtenInGraph(value) : inputProblem(value));
       }
       format = undefined;
     } else if (isPlaceholder(value)) {
@@ -113,7 +132,11 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
       format = value.toLowerCase();
       if (isDeniedFormat(format)) refuse(i, formatProblem(format));
     } else if (FILTER_GRAPH_OPTIONS.has(option)) {
-      refuse(i, filterGraphProblem(value, isFilterPlaceholder));
+      refuse(i, filterGraphProblem(value, isFilterPlaceholder) ?? writtenInGraph(value));
+    } else if (option === 'hwaccel') {
+      refuse(i, value === 'none' ? undefined : 'hardware acceleration opens a host device');
+    } else if (CODEC_OPTIONS.has(option) && HARDWARE_CODEC.test(value)) {
+      refuse(i, `codec "${value}" opens a host device or library`);
     } else if (FILE_OPTIONS.has(option)) {
       refuse(i, pathProblem(value) ?? schemeProblem(value) ?? (SCRATCH_NAME.test(value) ? undefined : 'must be a placeholder or a plain file name'));
     } else if (!TEXT_OPTIONS.has(option)) {

@@ -357,6 +357,62 @@ describe('a filter reading a file the same run has just written (a playlist nami
   });
 });
 
+// The same, through an input: a harmless file passes its check before the run, then a scratch output
+// of the run, named as the input's file was, replaces it with a playlist before movie= opens it.
+describe('a filter reading an input that the same run replaces by a scratch output', () => {
+  const args = (data: string, target: string, scratch: string, image: string) => [
+    '-f', 'u8', '-i', data, '-f', 'lavfi', '-i', 'color=c=blue:s=64x48:r=10:d=1',
+    '-map', '0:a', '-af', 'anull', '-c:a', 'pcm_u8', '-f', 'u8', '-flush_packets', '1', scratch,
+    '-map', '1:v', '-vf', `nullsink;movie=${target}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', image,
+  ];
+  let harmless: Buffer<ArrayBuffer>; // a blue video: what movie= should show
+  const writeTemp = async (name: string, content: string | Buffer) => {
+    const file = path.join(await tempDir(), name);
+    await writeFile(file, content);
+    return file;
+  };
+  beforeAll(async () => {
+    const file = path.join(await tempDir(), 'tgt.ts');
+    await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=blue:size=64x48:rate=10', '-t', '1', '-c:v', 'mpeg2video', '-f', 'mpegts', file]);
+    harmless = await readFile(file);
+  });
+
+  it('plain FFmpeg on the host follows it (the route is real)', async () => {
+    const dir = await tempDir();
+    await Promise.all([writeFile(path.join(dir, 'in_data.txt'), playlist(secretVideo)), writeFile(path.join(dir, 'in_tgt.ts'), harmless)]);
+    const stderr = await plainFfmpeg(dir, args('in_data.txt', 'in_tgt.ts', 'in_tgt.ts', 'y.rgb'));
+    expect(showsSecretColour(await readFile(path.join(dir, 'y.rgb')).catch(() => Buffer.alloc(0))), stderr).toBe(true);
+  });
+
+  it('through the service, even without bwrap: the input is out of the run\'s reach, and nothing leaks', async () => {
+    // SANDBOX=none: the guarantee must not rest on the sandbox hiding the host file.
+    const bare = await startTestApp({ env: { SANDBOX: 'none' } });
+    try {
+      const [data, target] = await Promise.all([
+        bare.uploadAndWait(await writeTemp('data.txt', playlist(secretVideo))),
+        bare.uploadAndWait(await writeTemp('tgt.ts', harmless)),
+      ]);
+      const { status, body } = await bare.json('/api/v1/run-ffmpeg-command', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          input_files: { in_data: data.file_id, in_tgt: target.file_id },
+          output_files: { out_img: 'y.rgb' },
+          ffmpeg_command: ['-y', ...args('{{in_data}}', '{{in_tgt}}', 'in_tgt.ts', '{{out_img}}')].map((a) => (a.includes(';') ? `"${a}"` : a)).join(' '),
+        }),
+      });
+      expect(status, JSON.stringify(body)).toBe(200);
+      const command = (await bare.json(`/api/v1/commands/${body.command_id}?wait=30`)).body;
+      expect(command.status, JSON.stringify(command)).toBe('SUCCESS'); // movie= read the uploaded video, untouched
+      const bytes = Buffer.from(await (await fetch(command.output_files.out_img.storage_url)).arrayBuffer());
+      expect(bytes.length).toBe(64 * 48 * 3);
+      expect(showsSecretColour(bytes)).toBe(false);
+    } finally {
+      await bare.stop();
+    }
+  });
+});
+
 describe('a host-path write the policy lets through (x264 stats file) stays inside the sandbox', () => {
   // libx264 parses -x264-params with av_dict_parse_string, which trims blanks and removes
   // backslashes, so "stats= /dir/f" and "stats=.\./.\./f" name paths the policy's checks miss.

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -88,11 +89,15 @@ async function execute(deps: Deps, sandbox: 'bwrap' | 'none', command: Command, 
   const checked = keysOpenedBesideInputs(steps);
   const names: Record<string, string> = { ...request.output_files };
   const sources = new Map<string, InputSource>();
+  // Inputs live in a directory whose name the command cannot know: nothing the run writes (a scratch
+  // output, a muxer's segment) can replace one after its check and before a filter (movie=) opens it.
+  const inputDir = `in-${randomBytes(8).toString('hex')}`;
+  await mkdir(path.join(workDir, inputDir));
   for (const [key, value] of Object.entries(request.input_files)) {
     const source = await resolveInput({ ...deps, accountId: command.accountId }, value);
     if ('problem' in source) throw new CommandFailure('UNREACHABLE_INPUT_FILE', `${key} ${source.problem}`);
     sources.set(key, source);
-    names[key] = localInputName(key, source);
+    names[key] = `${inputDir}/${localInputName(key, source)}`;
   }
   // The first failure stops the other copies and is raised once all have settled: the working
   // directory is removed right after, and no copy may still be writing into it then.

@@ -142,6 +142,25 @@ describe('requests refused after the file arrived', () => {
   });
 });
 
+describe('a DELETE whose storage fails', () => {
+  it('is still 200 once the record is deleted (its bytes are the sweep\'s), not a 503 that a retry answers 404', async () => {
+    const file = await upload('x.txt', 'hello', 'text/plain');
+    const { storage } = t.app.deps;
+    const deletePrefix = storage.deletePrefix;
+    storage.deletePrefix = async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9000'), { code: 'ECONNREFUSED' });
+    };
+    let first;
+    try {
+      first = await t.json(`/api/v1/files/${file.file_id}`, { method: 'DELETE' });
+    } finally {
+      storage.deletePrefix = deletePrefix;
+    }
+    expect(first).toMatchObject({ status: 200, body: { deleted: true, file_id: file.file_id } });
+    expect((await t.json(`/api/v1/files/${file.file_id}`)).body).toMatchObject({ is_deleted: true, storage_url: null });
+  });
+});
+
 describe('GraphQL over WebSocket', () => {
   it('a syntax error ends that operation only; the socket keeps serving', async () => {
     const ws = new WebSocket(`${t.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');

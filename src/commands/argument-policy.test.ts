@@ -187,6 +187,13 @@ describe('checkArguments refuses', () => {
     ['-i {{in_x}} -f u8 {{in_y}} -vf "movie={{in_y}}" {{out_log}}', '{{in_y}} is written by this same command'],
     ['-i {{in_x}} -f hls -hls_segment_filename {{out_log}} {{out_r}} -af "amovie={{out_log}}" x.wav', '{{out_log}} is written by this same command'],
     ['-f lavfi -i "movie={{out_r}}" {{out_r}}', '{{out_r}} is written by this same command'],
+    // Written by a filter (metadata's print file) and read by movie= in another graph of the run.
+    ['-i {{in_x}} -vf "metadata=mode=print:file={{out_log}}" -f null - -vf "movie={{out_log}}" {{out_r}}', '{{out_log}} is written by this same command'],
+    ['-i {{in_x}} -vf "vidstabdetect=result={{out_log}},movie={{out_log}}" {{out_r}}', '{{out_log}} is written by this same command'],
+    // GPU filters open a device of their own.
+    ['-i {{in_x}} -vf hwupload_cuda,scale_cuda=640:360,hwdownload {{out_r}}', 'filter "hwupload_cuda" is not allowed'],
+    ['-i {{in_x}} -vf libplacebo=w=640:h=360 {{out_r}}', 'filter "libplacebo" is not allowed'],
+    ['-i {{in_x}} -vf "format=nv12,scale_vaapi=w=640" {{out_r}}', 'filter "scale_vaapi" is not allowed'],
     ['-enable_drefs 1 -i {{in_x}} {{out_r}}', '"-enable_drefs"'],
     ['-allowed_extensions ALL -i {{in_x}} {{out_r}}', '"-allowed_extensions"'],
     ['-i {{in_x}} -f hls -hls_key_info_file {{in_y}} {{out_r}}', '"-hls_key_info_file"'],
@@ -274,6 +281,8 @@ describe('checkArguments accepts', () => {
     ['-i {{in_x}} -vf fps=1 thumb_%03d.jpg'],
     ['-i {{in_x}} -vf "sws_flags=bicubic;scale=2:2" -af volume=0.5 {{out_r}}'],
     ['-i {{in_x}} -i {{in_y}} -lavfi "psnr=stats_file={{out_log}}" -f null -'],
+    ['-i {{in_x}} -vf "vidstabdetect=result={{out_log}}" -f null -'],
+    ['-i {{in_x}} -vf "movie={{in_y}},scale=2:2" -vf "subtitles={{in_srt}}:force_style=\'Fontsize=24\'" {{out_r}}'],
     ['-i {{in_x}} -af "ametadata=print:key=lavfi.r128.I:file={{out_log}},ebur128=metadata=1" -f null -'],
     ['-noautorotate -i {{in_x}} -vf "drawbox=color=#ff0000@0.5:t=fill,fade=t=in:st=0:d=1" {{out_r}}'],
     ['-autorotate 0 -i {{in_x}} -autoscale 0 -s 320x240 {{out_r}}'],

@@ -1,5 +1,5 @@
 import { validationError, type ErrorDetail } from '../platform/errors.ts';
-import { exactPlaceholderKey, findPlaceholders } from './placeholders.ts';
+import { countPlaceholders, exactPlaceholderKey, findPlaceholders } from './placeholders.ts';
 import { filterGraphProblem } from './filter-graph-policy.ts';
 import {
   asFfmpegReadsIt,
@@ -91,17 +91,30 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
     if (name === 'safe' && argv[i + 1] !== '1') refuse(i, 'only "-safe 1" is allowed (the concat demuxer must refuse unsafe paths)');
   });
 
-  // Keys this one run writes (outputs, and file options such as -hls_segment_filename): a filter that
-  // opens its file itself (movie=) would read what the run wrote a moment before, past every check.
+  // Keys this one run writes (outputs, file options such as -hls_segment_filename, filter options such
+  // as psnr's stats_file): a filter that opens its file itself (movie=) would read what the run wrote
+  // a moment before, past every check. A graph may name such a key only where it writes it.
   const read = readArguments(argv);
   const written = new Set<string>();
+  const graphWrites = new Map<number, string[]>();
+  let graphFormat: string | undefined;
   for (const { index, option, valueIndex } of read) {
     const at = option === undefined ? index : FILE_OPTIONS.has(option) ? valueIndex : undefined;
     const key = at === undefined ? undefined : exactPlaceholderKey(argv[at] as string);
     if (key !== undefined) written.add(key);
+    if (option === 'f' && valueIndex !== undefined) graphFormat = (argv[valueIndex] as string).toLowerCase();
+    const isGraph = option !== undefined && (FILTER_GRAPH_OPTIONS.has(option) || (option === 'i' && graphFormat === 'lavfi'));
+    if (option === 'i' || option === undefined) graphFormat = undefined;
+    if (!isGraph || valueIndex === undefined) continue;
+    const writes: string[] = [];
+    filterGraphProblem(argv[valueIndex] as string, isFilterPlaceholder, (placeholder) => writes.push(exactPlaceholderKey(placeholder) as string));
+    graphWrites.set(valueIndex, writes);
+    for (const k of writes) written.add(k);
   }
-  const writtenInGraph = (graph: string) => {
-    const key = findPlaceholders(graph).find((k) => written.has(k));
+  const writtenInGraph = (graphIndex: number) => {
+    const counts = countPlaceholders(argv[graphIndex] as string);
+    for (const k of graphWrites.get(graphIndex) ?? []) counts.set(k, (counts.get(k) ?? 0) - 1);
+    const key = [...counts].find(([k, n]) => n > 0 && written.has(k))?.[0];
     return key === undefined ? undefined : `{{${key}}} is written by this same command, so a filter cannot read it (read it in a later command of a chain)`;
   };
 
@@ -123,7 +136,7 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
     if (option === 'i') {
       const referencing = format !== undefined && isReferencingFormat(format);
       if (referencing || !isPlaceholder(value)) {
-        refuse(i, referencing ? formatProblem(format as string) : format === 'lavfi' ? filterGraphProblem(value, isFilterPlaceholder) ?? writtenInGraph(value) : inputProblem(value));
+        refuse(i, referencing ? formatProblem(format as string) : format === 'lavfi' ? filterGraphProblem(value, isFilterPlaceholder) ?? writtenInGraph(i) : inputProblem(value));
       }
       format = undefined;
     } else if (isPlaceholder(value)) {
@@ -132,7 +145,7 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
       format = value.toLowerCase();
       if (isDeniedFormat(format)) refuse(i, formatProblem(format));
     } else if (FILTER_GRAPH_OPTIONS.has(option)) {
-      refuse(i, filterGraphProblem(value, isFilterPlaceholder) ?? writtenInGraph(value));
+      refuse(i, filterGraphProblem(value, isFilterPlaceholder) ?? writtenInGraph(i));
     } else if (option === 'hwaccel') {
       refuse(i, value === 'none' ? undefined : 'hardware acceleration opens a host device');
     } else if (CODEC_OPTIONS.has(option) && HARDWARE_CODEC.test(value)) {

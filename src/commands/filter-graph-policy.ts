@@ -3,8 +3,8 @@ import { formatNames, formatProblem, pathProblem, PROTOCOLS, SCHEME, wordSet as 
 
 // Filters that read (or write) files, one per line: `names: positional options ; key-only options |
 // aliases`. Positional values map to options in FFmpeg's declaration order (values past the list are
-// refused, so a version that reorders later options cannot slip one through); `*` marks a file option,
-// whose value must be exactly a declared placeholder.
+// refused, so a version that reorders later options cannot slip one through); `*` marks a file option
+// the filter reads and `>` one it writes, whose value must be exactly a declared placeholder.
 const FILE_FILTER_SPEC = `
   movie amovie: filename* format_name stream_index seek_point streams loop discontinuity dec_threads format_opts | f=format_name si=stream_index sp=seek_point s=streams
   subtitles: filename* original_size fontsdir* alpha charenc stream_index force_style wrap_unicode | f=filename si=stream_index
@@ -12,16 +12,16 @@ const FILE_FILTER_SPEC = `
   drawtext: fontfile* text textfile*
   lut3d: file* clut interp
   lut1d: file* interp
-  curves: preset master red green blue all psfile* plot* | m=master r=red g=green b=blue
+  curves: preset master red green blue all psfile* plot> | m=master r=red g=green b=blue
   selectivecolor: correction_method reds yellows greens cyans blues magentas whites neutrals blacks psfile*
-  psnr ssim: stats_file* | f=stats_file
-  vmafmotion: stats_file*
-  metadata ametadata: mode key value function expr file*
-  signature: detectmode nb_inputs filename*
-  deshake: x y w h rx ry edge blocksize contrast search filename*
-  vidstabdetect: result*
+  psnr ssim: stats_file> | f=stats_file
+  vmafmotion: stats_file>
+  metadata ametadata: mode key value function expr file>
+  signature: detectmode nb_inputs filename>
+  deshake: x y w h rx ry edge blocksize contrast search filename>
+  vidstabdetect: result>
   vidstabtransform: input*
-  firequalizer: gain gain_entry delay accuracy wfunc fixed multi zero_phase scale dumpfile*
+  firequalizer: gain gain_entry delay accuracy wfunc fixed multi zero_phase scale dumpfile>
   arnndn: model* | m=model
   removelogo: filename* | f=filename
   cellauto life: filename* | f=filename
@@ -31,8 +31,8 @@ const FILE_FILTER_SPEC = `
   nnedi: weights*
   sofalizer: sofa*
   flite: list_voices nb_samples text textfile* | n=nb_samples
-  asr: rate hmm* dict* lm* lmctl* lmname logfn*
-  paletteuse: dither bayer_scale diff_mode new alpha_threshold ; debug_kdtree*
+  asr: rate hmm* dict* lm* lmctl* lmname logfn>
+  paletteuse: dither bayer_scale diff_mode new alpha_threshold ; debug_kdtree>
   showcqt: ; fontfile* axisfile*
   dnn_processing: dnn_backend model*
   sr: dnn_backend scale_factor model*
@@ -41,12 +41,12 @@ const FILE_FILTER_SPEC = `
   program_opencl openclsrc: ; source*
   dnn_classify dnn_detect: ; model* labels*
   ocr: ; datapath*
-  libvmaf: ; model_path* log_path*
+  libvmaf: ; model_path* log_path>
   qrencode qrencodesrc: ; textfile*
   lensfun: ; db_path*
   libplacebo: ; custom_shader_path*
-  whisper: ; model* destination* vad_model*`;
-interface FileFilter { order: string[]; files: Set<string>; aliases: Map<string, string> }
+  whisper: ; model* destination> vad_model*`;
+interface FileFilter { order: string[]; files: Set<string>; writes: Set<string>; aliases: Map<string, string> }
 const FILE_FILTERS = new Map<string, FileFilter>();
 for (const line of FILE_FILTER_SPEC.trim().split('\n')) {
   const [names = '', rest = ''] = line.split(':');
@@ -54,8 +54,9 @@ for (const line of FILE_FILTER_SPEC.trim().split('\n')) {
   const [positional = ''] = options.split(';');
   const words = (text: string) => text.trim().split(/\s+/).filter(Boolean);
   const rule: FileFilter = {
-    order: words(positional).map((w) => w.replace('*', '')),
-    files: new Set(words(options.replace(';', ' ')).filter((w) => w.endsWith('*')).map((w) => w.slice(0, -1))),
+    order: words(positional).map((w) => w.replace(/[*>]$/, '')),
+    files: new Set(words(options.replace(';', ' ')).filter((w) => /[*>]$/.test(w)).map((w) => w.slice(0, -1))),
+    writes: new Set(words(options.replace(';', ' ')).filter((w) => w.endsWith('>')).map((w) => w.slice(0, -1))),
     aliases: new Map(words(aliases).map((a) => a.split('=') as [string, string])),
   };
   for (const name of words(names)) FILE_FILTERS.set(name, rule);
@@ -68,7 +69,9 @@ const movieFormatProblem = (format: string) =>
 const TEXT_FILTER_OPTIONS = set('drawtext.text');
 // Plugins load host code; sendcmd/zmq change any filter's options (drawtext `reinit textfile=...`)
 // at run time from text this check cannot see.
-const DENIED_FILTERS = set('ladspa lv2 frei0r frei0r_src ocv zmq azmq sendcmd asendcmd');
+const DENIED_FILTERS = set('ladspa lv2 frei0r frei0r_src ocv zmq azmq sendcmd asendcmd hwupload_cuda libplacebo');
+// GPU filters (and hwupload_cuda, libplacebo above) open a host device of their own.
+const HARDWARE_FILTER = /_(cuda|npp|vulkan|opencl|vaapi|qsv|vdpau|videotoolbox)$/;
 const WS = ' \n\t\r';
 
 // Filter graphs are parsed the way libavfilter does (graphparser.c, av_get_token, av_opt_get_key_value).
@@ -108,7 +111,8 @@ function skipLabels(s: string, start: number): number {
   return i;
 }
 
-export function filterGraphProblem(graph: string, isPlaceholder: (v: string) => boolean): string | undefined {
+/** `onWrite` hears the placeholder of every file option a filter writes (psnr's stats_file, ...). */
+export function filterGraphProblem(graph: string, isPlaceholder: (v: string) => boolean, onWrite?: (placeholder: string) => void): string | undefined {
   let i = graph.search(/\S|$/);
   if (graph.startsWith('sws_flags=', i)) {
     // FFmpeg appends this text to every scale filter's options: no file option there today, but
@@ -127,7 +131,7 @@ export function filterGraphProblem(graph: string, isPlaceholder: (v: string) => 
     i = skipLabels(graph, i);
     if (i < 0) return 'unbalanced "[" in the filter graph';
     const name = (rawName.split('@')[0] ?? '').toLowerCase();
-    const problem = filterProblem(name, args ?? '', isPlaceholder);
+    const problem = filterProblem(name, args ?? '', isPlaceholder, onWrite);
     if (problem) return problem;
     if (i < graph.length && graph[i] !== ',' && graph[i] !== ';') return `cannot read the filter graph near "${graph.slice(i, i + 20)}"`;
     i++;
@@ -135,8 +139,8 @@ export function filterGraphProblem(graph: string, isPlaceholder: (v: string) => 
   return undefined;
 }
 
-function filterProblem(name: string, args: string, isPlaceholder: (v: string) => boolean): string | undefined {
-  if (DENIED_FILTERS.has(name)) return `filter "${name}" is not allowed`;
+function filterProblem(name: string, args: string, isPlaceholder: (v: string) => boolean, onWrite?: (placeholder: string) => void): string | undefined {
+  if (DENIED_FILTERS.has(name) || HARDWARE_FILTER.test(name)) return `filter "${name}" is not allowed`;
   const rule = FILE_FILTERS.get(name);
   let position = 0;
   let named = false;
@@ -156,6 +160,7 @@ function filterProblem(name: string, args: string, isPlaceholder: (v: string) =>
     if (format) return `${format} (filter "${name}")`;
     if (rule?.files.has(option)) {
       if (!isPlaceholder(value)) return `${name} option "${option}" must be a declared placeholder such as {{in_file}}, not "${value}"`;
+      if (rule.writes.has(option)) onWrite?.(value.trim());
     } else if (!TEXT_FILTER_OPTIONS.has(`${name}.${option}`)) {
       const scheme = SCHEME.exec(value)?.[1] ?? /^subfile,/i.exec(value)?.[0].slice(0, -1);
       if (scheme && PROTOCOLS.has(scheme.toLowerCase())) return `protocol "${scheme}:" in filter "${name}" is not allowed`;

@@ -33,6 +33,13 @@ export function findPlaceholders(command: string): string[] {
   return [...keys];
 }
 
+/** How many times each key's placeholder occurs in `text`. */
+export function countPlaceholders(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const match of text.matchAll(PLACEHOLDER_GLOBAL)) counts.set(keyOf(match), (counts.get(keyOf(match)) ?? 0) + 1);
+  return counts;
+}
+
 /** The placeholder text starting exactly at `index` (any spelling), or undefined. */
 export function placeholderAt(text: string, index: number): string | undefined {
   PLACEHOLDER_STICKY.lastIndex = index;

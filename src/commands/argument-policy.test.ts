@@ -190,6 +190,19 @@ describe('checkArguments refuses', () => {
     // Written by a filter (metadata's print file) and read by movie= in another graph of the run.
     ['-i {{in_x}} -vf "metadata=mode=print:file={{out_log}}" -f null - -vf "movie={{out_log}}" {{out_r}}', '{{out_log}} is written by this same command'],
     ['-i {{in_x}} -vf "vidstabdetect=result={{out_log}},movie={{out_log}}" {{out_r}}', '{{out_log}} is written by this same command'],
+    // Inside key=value lists (a review reached a host port from each): a protocol after "key=",
+    // which needs no "//", and a device format chosen for a nested muxer.
+    ['-i {{in_x}} -c copy -f fifo -fifo_format hls -format_opts "hls_segment_filename=\'http:127.0.0.1:9/leak%d.ts\'" {{out_r}}', 'protocol "http:"'],
+    ['-i {{in_x}} -f segment -segment_format hls -segment_format_options "hls_segment_filename=tcp:127.0.0.1:9" {{out_r}}', 'protocol "tcp:"'],
+    ['-i {{in_x}} -c copy -f fifo -format_opts "segment_list=\'udp:127.0.0.1:9\'" {{out_r}}', 'protocol "udp:"'],
+    ['-i {{in_x}} -f fifo -fifo_format pulse -format_opts "server=127.0.0.1\\:9" {{out_r}}', 'format "pulse"'],
+    ['-i {{in_x}} -f fifo -fifo_format xv {{out_r}}', 'format "xv"'],
+    ['-i {{in_x}} -f segment -segment_format sap {{out_r}}', 'format "sap"'],
+    ['-i {{in_x}} -f fifo -fifo_format mp4 -format_opts "fifo_format=alsa" {{out_r}}', 'format "alsa"'],
+    // "max" sets every hls flag, append_list and delete_segments with it (a review deleted a host file).
+    ['-i {{in_x}} -f hls -hls_flags max-single_file-temp_file {{out_r}}', 'hls_flags may only name hls flags, not "max"'],
+    ['-i {{in_x}} -f hls -hls_flags +all {{out_r}}', 'not "all"'],
+    ['-i {{in_x}} -f fifo -fifo_format hls -format_opts "hls_flags=default" {{out_r}}', 'not "default"'],
     // GPU filters open a device of their own.
     ['-i {{in_x}} -vf hwupload_cuda,scale_cuda=640:360,hwdownload {{out_r}}', 'filter "hwupload_cuda" is not allowed'],
     ['-i {{in_x}} -vf libplacebo=w=640:h=360 {{out_r}}', 'filter "libplacebo" is not allowed'],

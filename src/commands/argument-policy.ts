@@ -7,6 +7,8 @@ import {
   formatProblem,
   isDeniedFormat,
   isReferencingFormat,
+  nestedFormatProblem,
+  nestedSchemeProblem,
   pathProblem,
   schemeProblem,
   wordSet as set,
@@ -153,7 +155,8 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
     } else if (FILE_OPTIONS.has(option)) {
       refuse(i, pathProblem(value) ?? schemeProblem(value) ?? (SCRATCH_NAME.test(value) ? undefined : 'must be a placeholder or a plain file name'));
     } else if (!TEXT_OPTIONS.has(option)) {
-      refuse(i, schemeProblem(value, VALUE_PREFIXES.get(option)) ?? pathProblem(value) ?? forbiddenKeyProblem(value) ?? hlsFlagsProblem(value, option));
+      refuse(i, schemeProblem(value, VALUE_PREFIXES.get(option)) ?? pathProblem(value) ?? forbiddenKeyProblem(value) ?? hlsFlagsProblem(value, option)
+        ?? nestedSchemeProblem(value) ?? nestedFormatProblem(value, option));
     }
   }
 

@@ -44,6 +44,11 @@ function rawPathProblem(value: string): string | undefined {
 // expressions (`66`, `0x40`, `omit_endlist*4`), so hls_flags may only name its flags.
 const HLS_APPEND_LIST = 'hls_flags append_list (reading an existing playlist) is not allowed';
 const NAMED_FLAGS = /^[+-]?[a-z_]+(?:[+-][a-z_]+)*$/;
+// The hls muxer's flags by name: FFmpeg's flag parser also takes the constants max, min and default,
+// and `max` sets every flag, append_list too.
+const HLS_FLAGS = wordSet(`single_file temp_file delete_segments round_durations discont_start omit_endlist split_by_time
+  program_date_time second_level_segment_index second_level_segment_duration second_level_segment_size periodic_rekey
+  independent_segments iframes_only`);
 
 /**
  * A problem with the hls muxer's flags, given as -hls_flags (option) or inside a dictionary value.
@@ -52,13 +57,41 @@ const NAMED_FLAGS = /^[+-]?[a-z_]+(?:[+-][a-z_]+)*$/;
 export function hlsFlagsProblem(value: string, option?: string): string | undefined {
   const flags = option === 'hls_flags' ? [value] : [...asFfmpegReadsIt(value).matchAll(/(?:^|[^A-Za-z0-9_])hls_flags=([^:,|;]*)/g)].map((m) => m[1]!);
   const numeric = flags.some((text) => !NAMED_FLAGS.test(asFfmpegReadsIt(text)));
-  return numeric ? 'hls_flags must name its flags (single_file+temp_file, …), not give them as numbers' : undefined;
+  if (numeric) return 'hls_flags must name its flags (single_file+temp_file, …), not give them as numbers';
+  const unknown = flags.flatMap((text) => asFfmpegReadsIt(text).split(/[+-]/)).find((name) => name !== '' && !HLS_FLAGS.has(name));
+  return unknown === undefined ? undefined : `hls_flags may only name hls flags, not "${unknown}"`;
 }
 
 export const schemeProblem = (value: string, allowed: string[] = []) => {
   const scheme = SCHEME.exec(value)?.[1];
   return scheme && !allowed.includes(scheme) ? `protocol "${scheme}:" is not allowed` : undefined;
 };
+
+/**
+ * A protocol named inside a key=value list (`-format_opts "hls_segment_filename=http:host:1/x"`):
+ * FFmpeg opens such a value with the protocol it names, and `http:host` needs no `//`.
+ */
+export function nestedSchemeProblem(value: string): string | undefined {
+  for (const text of [value, asFfmpegReadsIt(value)]) {
+    for (const match of text.matchAll(/(?:^|[=:,|;\s'"])([A-Za-z][A-Za-z0-9+.-]*):/g)) {
+      const scheme = match[1]!.toLowerCase();
+      if (PROTOCOLS.has(scheme) || scheme === 'subfile') return `protocol "${scheme}:" is not allowed`;
+    }
+  }
+  return undefined;
+}
+
+// Options and dictionary keys that choose a nested muxer (fifo, segment, tee's f=): a device or
+// network format is as denied there as after -f.
+const NESTED_FORMAT_OPTIONS = wordSet('fifo_format segment_format');
+
+export function nestedFormatProblem(value: string, option: string): string | undefined {
+  const formats = NESTED_FORMAT_OPTIONS.has(option)
+    ? [value]
+    : [...asFfmpegReadsIt(value).matchAll(/(?:^|[^A-Za-z0-9_])(?:fifo_format|segment_format|f)=([^:,|;\]]*)/g)].map((m) => m[1]!);
+  const denied = formats.find((format) => isDeniedFormat(format));
+  return denied === undefined ? undefined : formatProblem(denied);
+}
 
 /** FFmpeg matches a format name without case, and "sdl,sdl2" as the format whose names are those. */
 export const formatNames = (format: string) => format.toLowerCase().split(',');

@@ -226,6 +226,24 @@ describe('Idempotency-Key on POST /graphql', () => {
     expect(bob.body.data.storeFile.fileId).not.toBe(first.body.data.storeFile.fileId);
   });
 
+  it('every request is counted once against the rate limit, replays too (as over REST)', async () => {
+    const key = await createApiKey(t.app.deps.db, 'gql-limited');
+    expect(await setRateLimit(t.app.deps.db, 'gql-limited', 3)).toBe(true);
+    const secondsIntoMinute = new Date().getUTCSeconds(); // a fixed window: all four in one minute
+    if (secondsIntoMinute > 50) await new Promise((r) => setTimeout(r, (61 - secondsIntoMinute) * 1000));
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const answer = await fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key, 'idempotency-key': 'gql-counted' },
+        body: JSON.stringify({ query: STORE, variables: { u: `${origin.url}/clip.mp4` } }),
+      });
+      statuses.push(answer.status);
+      await answer.arrayBuffer();
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+  }, 30_000);
+
   it('a mutation that failed is forgotten, so the key can be retried; uploads and bad keys are refused', async () => {
     const refused = await gql('gql-retry', { u: 'http://10.0.0.1/x.mp4' });
     expect(refused.body.errors[0].extensions.code).toBe('VALIDATION_ERROR');

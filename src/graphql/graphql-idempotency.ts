@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
+import type { AuthenticatedAccount } from '../accounts/accounts-service.ts';
 import type { Authorize } from '../accounts/authenticator.ts';
 import { canonicalJson, idempotencyStore } from '../http/idempotency.ts';
 import { sendJson } from '../http/respond.ts';
 import type { Deps } from '../platform/context.ts';
-import { invalidRequest } from '../platform/errors.ts';
+import { AppError, invalidRequest } from '../platform/errors.ts';
 
 /** A claimed key, settled by the answer yoga gives (useIdempotentAnswer). */
 export interface PendingIdempotency {
@@ -36,14 +37,27 @@ export function graphqlIdempotency(deps: Deps, authorize: Authorize) {
       }
     },
 
-    /** 'answered' when the earlier answer was sent; a claim to settle; undefined without a key. */
-    async begin(req: IncomingMessage, res: ServerResponse, bodyParams: unknown): Promise<'answered' | PendingIdempotency | undefined> {
+    /**
+     * 'answered' when the earlier answer was sent; else the account this request was counted for (the
+     * rate limit, as REST counts a replay too; yoga's context must not count it again) and the claim
+     * to settle; undefined without a key.
+     */
+    async begin(
+      req: IncomingMessage,
+      res: ServerResponse,
+      bodyParams: unknown,
+    ): Promise<'answered' | { account: AuthenticatedAccount; pending: PendingIdempotency } | undefined> {
       const given = req.method === 'POST' ? header(req, 'idempotency-key') : undefined;
       if (given === undefined) return undefined;
       const key = store.checkKey(given);
-      // Without a valid key yoga answers 401 itself; the rate limit is counted once, by yoga's context.
-      const account = await authorize.authenticate(header(req, 'x-api-key'));
-      if (!account) return undefined;
+      // Without a valid key yoga answers 401 itself; over the rate limit, the 429 is thrown here.
+      let account: AuthenticatedAccount;
+      try {
+        account = await authorize(header(req, 'x-api-key'));
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'UNAUTHORIZED') return undefined;
+        throw err;
+      }
       const requestHash = createHash('sha256')
         .update(`POST /graphql\n${canonicalJson(bodyParams) ?? JSON.stringify(bodyParams)}`)
         .digest('hex');
@@ -56,7 +70,7 @@ export function graphqlIdempotency(deps: Deps, authorize: Authorize) {
       const { claim } = earlier;
       const stopRenewing = store.hold(account.accountId, key, claim);
       let kept = false;
-      return {
+      const pending: PendingIdempotency = {
         async settle(status, body) {
           kept = await store.complete(account.accountId, key, claim, requestHash, status, body);
           if (!kept) deps.log.warn({ idempotencyKey: key }, 'this request lost its Idempotency-Key claim while it ran: its answer is not kept for replay');
@@ -66,19 +80,21 @@ export function graphqlIdempotency(deps: Deps, authorize: Authorize) {
           if (!kept) await store.release(account.accountId, key, claim).catch(() => undefined);
         },
       };
+      return { account, pending };
     },
   };
 }
 
 /**
  * Keeps yoga's answer for a claimed key when something was done: no errors, or data in at least one
- * root field (one mutation of two succeeded: running it again would do it twice). Streams (SSE,
- * incremental delivery) are not kept.
+ * root field (one mutation of two succeeded: running it again would do it twice), whatever the status
+ * (yoga gives the whole answer the status of its worst error, a 503 of the other mutation, say).
+ * Streams (SSE, incremental delivery) are not kept.
  */
 export const useIdempotentAnswer = (): Plugin => ({
   async onResponse({ response, serverContext }) {
     const pending = (serverContext as { idempotency?: PendingIdempotency } | undefined)?.idempotency;
-    if (!pending || response.status !== 200 || !/json/i.test(response.headers.get('content-type') ?? '')) return;
+    if (!pending || !/json/i.test(response.headers.get('content-type') ?? '')) return;
     const body = (await response.clone().json()) as { data?: Record<string, unknown> | null; errors?: unknown[] };
     const didSomething = !body.errors?.length || Object.values(body.data ?? {}).some((value) => value !== null);
     if (didSomething) await pending.settle(response.status, body);

@@ -3,6 +3,7 @@ import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'gra
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
+import type { AuthenticatedAccount } from '../accounts/accounts-service.ts';
 import type { Authorize } from '../accounts/authenticator.ts';
 import { MAX_JSON_BODY_BYTES } from '../http/json-body.ts';
 import type { Deps } from '../platform/context.ts';
@@ -21,6 +22,8 @@ export interface ServerContext {
   bodyParams?: unknown;
   /** The Idempotency-Key this request claimed, settled by its answer. */
   idempotency?: PendingIdempotency;
+  /** The account this request was already authorized (and counted) for, with its Idempotency-Key. */
+  account?: AuthenticatedAccount;
 }
 
 // The body was read before yoga (see readGraphQLBody): hand yoga the parsed params.
@@ -45,9 +48,9 @@ const useNotAcceptableBody = (): Plugin<ServerContext> => ({
 });
 
 export function createGraphQL(deps: Deps, authorize: Authorize) {
-  const contextFor = async (apiKey: string | undefined | null, requestId: string): Promise<GraphQLContext> => {
+  const contextFor = async (apiKey: string | undefined | null, requestId: string, authorized?: AuthenticatedAccount): Promise<GraphQLContext> => {
     // Without a key only the schema can be read (GraphiQL); every field that touches data needs one.
-    const account = apiKey ? await authorize(apiKey) : null;
+    const account = authorized ?? (apiKey ? await authorize(apiKey) : null);
     const log = deps.log.child({ requestId });
     return {
       deps,
@@ -71,7 +74,7 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
     maskedErrors: { maskError },
     logging: false,
     plugins: [usePreparsedBody(), useRequestGuards(), useGraphiqlPolicy(), useNotAcceptableBody(), useIdempotentAnswer()],
-    context: ({ request, requestId }) => contextFor(request.headers.get('x-api-key'), requestId),
+    context: ({ request, requestId, account }) => contextFor(request.headers.get('x-api-key'), requestId, account),
   });
 
   /** Serves graphql-ws on the server's /graphql; the returned function closes every socket (1001). */

@@ -55,20 +55,20 @@ export function createHttpServer(deps: Deps, authorize: Authorize, version: stri
       if (path === '/graphql' || path.startsWith('/graphql/')) {
         deps.metrics.labelRoute(res, '/graphql');
         let bodyParams: unknown;
-        let idempotency: Awaited<ReturnType<typeof graphqlKeys.begin>>;
+        let claimed: Awaited<ReturnType<typeof graphqlKeys.begin>>;
         try {
           graphqlKeys.checkRequest(req);
           bodyParams = await readGraphQLBody(req, res, deps.config.maxFileBytes);
-          idempotency = await graphqlKeys.begin(req, res, bodyParams);
+          claimed = await graphqlKeys.begin(req, res, bodyParams);
         } catch (err) {
           sendGraphQLError(res, fromClientHttpError(err), requestId, deps.log);
           return;
         }
-        if (idempotency === 'answered') return;
+        if (claimed === 'answered') return;
         try {
-          await yoga(req, res, { req, res, requestId, bodyParams, idempotency });
+          await yoga(req, res, { req, res, requestId, bodyParams, idempotency: claimed?.pending, account: claimed?.account });
         } finally {
-          await idempotency?.end();
+          await claimed?.pending.end();
         }
       } else if (path.startsWith('/api/')) {
         await rest(req, res, url, requestId);

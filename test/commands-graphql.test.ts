@@ -155,8 +155,15 @@ describe('GraphQL commands', () => {
     expect((await aliased(30)).errors).toBeUndefined();
     expect((await aliased(31)).errors[0].message).toBe('The query uses more than 30 aliases.');
     // A page of the root comes once per operation: a page of commands may be 100 requests of 640 KB.
-    const turn = 'commands(limit: 100) { commands { outputFiles { command { originalRequest } } } }';
+    const turn = 'commands(limit: 100) { commands { outputFiles { command { status } } } }';
     expect((await raw(`{ ${turn} files { total } presets { total } }`)).errors).toBeUndefined();
+    // A command's request (up to 640 KB) for at most a page of commands, however it is reached.
+    expect((await raw('{ commands(limit: 100) { commands { originalRequest } } }')).errors).toBeUndefined();
+    expect((await raw('{ files(limit: 100) { files { command { originalRequest } } } }')).errors).toBeUndefined();
+    const nested = await raw('{ commands(limit: 100) { commands { outputFiles { command { originalRequest } } } } }');
+    expect(codeOf(nested)).toBe('INVALID_REQUEST');
+    expect(nested.errors[0].message).toBe('Command.originalRequest may be selected for at most 100 objects per operation (it may hold 640 KB each).');
+    expect(codeOf(await raw('{ commands(limit: 100) { commands { originalRequest } } files { files { command { originalRequest } } } }'))).toBe('INVALID_REQUEST');
     const copied = await raw(`{ ${turn} a1: commands { total } }`);
     expect(codeOf(copied)).toBe('INVALID_REQUEST');
     expect(copied.errors[0].message).toBe('Query.commands may be selected once per operation: page through it with limit and offset.');

@@ -28,10 +28,14 @@ import {
  * - each page of the Query root (files, commands, presets: the fields with a `limit`) at most once:
  *   a page of commands can hold 100 requests of up to 640 KB each, and copies of it under aliases
  *   made answers of hundreds of MB that the object count cannot see;
+ * - a command's originalRequest for at most one page (MAX_LIST) of commands, however reached (a
+ *   page of commands, each output's command again: 100 × 100 requests);
  * - fragments spread at most MAX_SPREAD_DEPTH deep and MAX_VISITS selections in all, so that the walk
  *   itself stays cheap.
  */
 const MAX_OBJECTS = 50_000;
+// Fields that may hold up to 640 KB each (a chain's ten 64 KiB commands): at most one page of them.
+const HEAVY_FIELDS = new Set(['Command.originalRequest']);
 const MAX_LIST = 100;
 const MAX_ALIASES = 30;
 const MAX_SPREAD_DEPTH = 64;
@@ -51,6 +55,7 @@ export const SelectionLimits: ValidationRule = (context) => {
   let visits = 0;
   let aliases = 0;
   let objects = 0;
+  let heavy = 0;
   let refused = false;
   const refuse = (message: string) => {
     if (!refused) context.reportError(new GraphQLError(message));
@@ -79,6 +84,15 @@ export const SelectionLimits: ValidationRule = (context) => {
           return refuse('Aliases are not allowed inside introspection.');
         }
         if (selection.alias && ++aliases > MAX_ALIASES) return refuse(`The query uses more than ${MAX_ALIASES} aliases.`);
+        if (!selection.selectionSet && type && HEAVY_FIELDS.has(`${type.name}.${name}`)) {
+          const leafKey = `${answerPath.at(-1) ?? ''}.${selection.alias?.value ?? name}`;
+          if (!counted.has(leafKey)) {
+            counted.add(leafKey);
+            if ((heavy += count) > MAX_LIST) {
+              return refuse(`${type.name}.${name} may be selected for at most ${MAX_LIST} objects per operation (it may hold 640 KB each).`);
+            }
+          }
+        }
         const field = type && selection.selectionSet ? fieldOf(type, name) : undefined;
         if (!field || !selection.selectionSet) continue; // leaves, and unknown fields (graphql's own rules report them)
         const coordinate = `${type!.name}.${field.name}`;
@@ -121,7 +135,7 @@ export const SelectionLimits: ValidationRule = (context) => {
 
   return {
     OperationDefinition(operation) {
-      visits = aliases = objects = 0;
+      visits = aliases = objects = heavy = 0;
       refused = false;
       counted.clear();
       pages.clear();

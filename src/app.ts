@@ -58,11 +58,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   // Drains run together at the start of a stop; cleanups then run one by one, last added first.
   const drains: (() => Promise<unknown>)[] = [];
   const cleanups: (() => Promise<unknown>)[] = [];
-  const stop = async (alsoDrain?: () => Promise<unknown>) => {
+  // Once: a second call waits for the first rather than close what the first is still draining.
+  let stopping: Promise<void> | undefined;
+  const stop = (alsoDrain?: () => Promise<unknown>) => (stopping ??= (async () => {
     const failed = (err: unknown) => log.warn({ err }, 'shutdown step failed');
     await Promise.all([...drains.splice(0), ...(alsoDrain ? [alsoDrain] : [])].map((drain) => drain().catch(failed)));
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(failed);
-  };
+  })());
   setScavengePace(config.streamScavengeBytes);
   try {
     let databaseUrl = config.databaseUrl;

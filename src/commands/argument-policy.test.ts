@@ -183,13 +183,19 @@ describe('checkArguments refuses', () => {
     ['-hwaccel auto -i {{in_x}} {{out_r}}', 'hardware acceleration'],
     ['-i {{in_x}} -c:v libx264 -x264-params omx_libname=x {{out_r}}', 'omx_libname'],
     // A filter reading a file this same run writes would see bytes no check has seen (a playlist).
-    ['-i {{in_x}} -f u8 {{out_r}} -vf "nullsink;movie={{out_r}}" {{out_log}}', '{{out_r}} is written by this same command'],
+    ['-i {{in_x}} -f u8 {{out_r}} -vf "nullsink;movie={{out_r}}" {{out_log}}', '{{out_r}} is an output'],
     ['-i {{in_x}} -f u8 {{in_y}} -vf "movie={{in_y}}" {{out_log}}', '{{in_y}} is written by this same command'],
-    ['-i {{in_x}} -f hls -hls_segment_filename {{out_log}} {{out_r}} -af "amovie={{out_log}}" x.wav', '{{out_log}} is written by this same command'],
-    ['-f lavfi -i "movie={{out_r}}" {{out_r}}', '{{out_r}} is written by this same command'],
+    ['-i {{in_x}} -f hls -hls_segment_filename {{in_y}} {{out_r}} -af "amovie={{in_y}}" x.wav', '{{in_y}} is written by this same command'],
+    ['-f lavfi -i "movie={{out_r}}" {{out_r}}', '{{out_r}} is an output'],
+    // A scratch output under an output's file name (x.m3u8 for out_pl) is the same file: no filter
+    // reads an output, in any command (a review read a host file this way).
+    ['-f u8 -i {{in_x}} -f u8 x.m3u8 -vf "nullsink;movie={{out_r}}" {{out_log}}', '{{out_r}} is an output'],
+    // Variant names replace %v in file names after every check (a review wrote outside the work dir).
+    ['-i {{in_x}} -f hls -var_stream_map " v:0,name:./." -hls_segment_filename a%v%vx {{out_r}}', 'protocol "v:"'],
+    ['-i {{in_x}} -f fifo -fifo_format hls -format_opts "var_stream_map=v\\:0,name\\:tp\\:127.0.0.1\\:9/x:hls_segment_filename=ht%v%d.ts" {{out_r}}', 'var_stream_map names'],
     // Written by a filter (metadata's print file) and read by movie= in another graph of the run.
-    ['-i {{in_x}} -vf "metadata=mode=print:file={{out_log}}" -f null - -vf "movie={{out_log}}" {{out_r}}', '{{out_log}} is written by this same command'],
-    ['-i {{in_x}} -vf "vidstabdetect=result={{out_log}},movie={{out_log}}" {{out_r}}', '{{out_log}} is written by this same command'],
+    ['-i {{in_x}} -vf "metadata=mode=print:file={{in_y}}" -f null - -vf "movie={{in_y}}" {{out_r}}', '{{in_y}} is written by this same command'],
+    ['-i {{in_x}} -vf "vidstabdetect=result={{out_log}},movie={{out_log}}" {{out_r}}', '{{out_log}} is an output'],
     // Inside key=value lists (a review reached a host port from each): a protocol after "key=",
     // which needs no "//", and a device format chosen for a nested muxer.
     ['-i {{in_x}} -c copy -f fifo -fifo_format hls -format_opts "hls_segment_filename=\'http:127.0.0.1:9/leak%d.ts\'" {{out_r}}', 'protocol "http:"'],

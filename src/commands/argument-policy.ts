@@ -10,6 +10,7 @@ import {
   nestedFormatProblem,
   nestedSchemeProblem,
   pathProblem,
+  variantNameProblem,
   schemeProblem,
   wordSet as set,
 } from './value-rules.ts';
@@ -99,6 +100,7 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
   const read = readArguments(argv);
   const written = new Set<string>();
   const graphWrites = new Map<number, string[]>();
+  const graphReads = new Map<number, string[]>();
   let graphFormat: string | undefined;
   for (const { index, option, valueIndex } of read) {
     const at = option === undefined ? index : FILE_OPTIONS.has(option) ? valueIndex : undefined;
@@ -109,10 +111,20 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
     if (option === 'i' || option === undefined) graphFormat = undefined;
     if (!isGraph || valueIndex === undefined) continue;
     const writes: string[] = [];
-    filterGraphProblem(argv[valueIndex] as string, isFilterPlaceholder, (placeholder) => writes.push(exactPlaceholderKey(placeholder) as string));
+    const reads: string[] = [];
+    filterGraphProblem(argv[valueIndex] as string, isFilterPlaceholder, (placeholder, writes_) =>
+      (writes_ ? writes : reads).push(exactPlaceholderKey(placeholder) as string));
     graphWrites.set(valueIndex, writes);
+    graphReads.set(valueIndex, reads);
     for (const k of writes) written.add(k);
   }
+  // Nor may a filter read an output, in any command: a scratch output of the same run can be written
+  // under its file name (or a pattern that becomes it) after every check. Read outputs with -i.
+  const outputs = new Set(opts.outputKeys);
+  const readsOutput = (graphIndex: number) => {
+    const key = graphReads.get(graphIndex)?.find((k) => outputs.has(k));
+    return key === undefined ? undefined : `{{${key}}} is an output: a filter may open only inputs (a file written in the same run could take its place)`;
+  };
   const writtenInGraph = (graphIndex: number) => {
     const counts = countPlaceholders(argv[graphIndex] as string);
     for (const k of graphWrites.get(graphIndex) ?? []) counts.set(k, (counts.get(k) ?? 0) - 1);
@@ -138,7 +150,7 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
     if (option === 'i') {
       const referencing = format !== undefined && isReferencingFormat(format);
       if (referencing || !isPlaceholder(value)) {
-        refuse(i, referencing ? formatProblem(format as string) : format === 'lavfi' ? filterGraphProblem(value, isFilterPlaceholder) ?? writtenInGraph(i) : inputProblem(value));
+        refuse(i, referencing ? formatProblem(format as string) : format === 'lavfi' ? filterGraphProblem(value, isFilterPlaceholder) ?? readsOutput(i) ?? writtenInGraph(i) : inputProblem(value));
       }
       format = undefined;
     } else if (isPlaceholder(value)) {
@@ -147,7 +159,7 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
       format = value.toLowerCase();
       if (isDeniedFormat(format)) refuse(i, formatProblem(format));
     } else if (FILTER_GRAPH_OPTIONS.has(option)) {
-      refuse(i, filterGraphProblem(value, isFilterPlaceholder) ?? writtenInGraph(i));
+      refuse(i, filterGraphProblem(value, isFilterPlaceholder) ?? readsOutput(i) ?? writtenInGraph(i));
     } else if (option === 'hwaccel') {
       refuse(i, value === 'none' ? undefined : 'hardware acceleration opens a host device');
     } else if (CODEC_OPTIONS.has(option) && HARDWARE_CODEC.test(value)) {
@@ -156,7 +168,7 @@ export function checkArguments(argv: string[], opts: ArgumentPolicyOptions): voi
       refuse(i, pathProblem(value) ?? schemeProblem(value) ?? (SCRATCH_NAME.test(value) ? undefined : 'must be a placeholder or a plain file name'));
     } else if (!TEXT_OPTIONS.has(option)) {
       refuse(i, schemeProblem(value, VALUE_PREFIXES.get(option)) ?? pathProblem(value) ?? forbiddenKeyProblem(value) ?? hlsFlagsProblem(value, option)
-        ?? nestedSchemeProblem(value) ?? nestedFormatProblem(value, option));
+        ?? nestedSchemeProblem(value) ?? nestedFormatProblem(value, option) ?? variantNameProblem(value, option));
     }
   }
 

@@ -111,8 +111,15 @@ function skipLabels(s: string, start: number): number {
   return i;
 }
 
-/** `onWrite` hears the placeholder of every file option a filter writes (psnr's stats_file, ...). */
-export function filterGraphProblem(graph: string, isPlaceholder: (v: string) => boolean, onWrite?: (placeholder: string) => void): string | undefined {
+/**
+ * `onFile` hears the placeholder of every file option, with whether the filter writes it (psnr's
+ * stats_file, ...) or reads it (movie=, subtitles=, ...).
+ */
+export function filterGraphProblem(
+  graph: string,
+  isPlaceholder: (v: string) => boolean,
+  onFile?: (placeholder: string, writes: boolean) => void,
+): string | undefined {
   let i = graph.search(/\S|$/);
   if (graph.startsWith('sws_flags=', i)) {
     // FFmpeg appends this text to every scale filter's options: no file option there today, but
@@ -131,7 +138,7 @@ export function filterGraphProblem(graph: string, isPlaceholder: (v: string) => 
     i = skipLabels(graph, i);
     if (i < 0) return 'unbalanced "[" in the filter graph';
     const name = (rawName.split('@')[0] ?? '').toLowerCase();
-    const problem = filterProblem(name, args ?? '', isPlaceholder, onWrite);
+    const problem = filterProblem(name, args ?? '', isPlaceholder, onFile);
     if (problem) return problem;
     if (i < graph.length && graph[i] !== ',' && graph[i] !== ';') return `cannot read the filter graph near "${graph.slice(i, i + 20)}"`;
     i++;
@@ -139,7 +146,7 @@ export function filterGraphProblem(graph: string, isPlaceholder: (v: string) => 
   return undefined;
 }
 
-function filterProblem(name: string, args: string, isPlaceholder: (v: string) => boolean, onWrite?: (placeholder: string) => void): string | undefined {
+function filterProblem(name: string, args: string, isPlaceholder: (v: string) => boolean, onFile?: (placeholder: string, writes: boolean) => void): string | undefined {
   if (DENIED_FILTERS.has(name) || HARDWARE_FILTER.test(name)) return `filter "${name}" is not allowed`;
   const rule = FILE_FILTERS.get(name);
   let position = 0;
@@ -160,7 +167,7 @@ function filterProblem(name: string, args: string, isPlaceholder: (v: string) =>
     if (format) return `${format} (filter "${name}")`;
     if (rule?.files.has(option)) {
       if (!isPlaceholder(value)) return `${name} option "${option}" must be a declared placeholder such as {{in_file}}, not "${value}"`;
-      if (rule.writes.has(option)) onWrite?.(value.trim());
+      onFile?.(value.trim(), rule.writes.has(option));
     } else if (!TEXT_FILTER_OPTIONS.has(`${name}.${option}`)) {
       const scheme = SCHEME.exec(value)?.[1] ?? /^subfile,/i.exec(value)?.[0].slice(0, -1);
       if (scheme && PROTOCOLS.has(scheme.toLowerCase())) return `protocol "${scheme}:" in filter "${name}" is not allowed`;

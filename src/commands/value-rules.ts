@@ -63,7 +63,8 @@ export function hlsFlagsProblem(value: string, option?: string): string | undefi
 }
 
 export const schemeProblem = (value: string, allowed: string[] = []) => {
-  const scheme = SCHEME.exec(value)?.[1];
+  // FFmpeg's string options are not trimmed, but a leading blank hid "v:0,name:…" from this check.
+  const scheme = SCHEME.exec(value.trimStart())?.[1];
   return scheme && !allowed.includes(scheme) ? `protocol "${scheme}:" is not allowed` : undefined;
 };
 
@@ -76,6 +77,21 @@ export function nestedSchemeProblem(value: string): string | undefined {
     for (const match of text.matchAll(/(?:^|[=:,|;\s'"])([A-Za-z][A-Za-z0-9+.-]*):/g)) {
       const scheme = match[1]!.toLowerCase();
       if (PROTOCOLS.has(scheme) || scheme === 'subfile') return `protocol "${scheme}:" is not allowed`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * hls's var_stream_map names variants, and each name replaces %v in the output and segment names
+ * after every check: `name:./.` repeated climbed out of the working directory, and `ht%v` with
+ * `name:tp:host:1/x` made a URL. Only plain names are accepted, also inside key=value lists.
+ */
+export function variantNameProblem(value: string, option: string): string | undefined {
+  if (option !== 'var_stream_map' && !value.includes('var_stream_map')) return undefined;
+  for (const text of [value, asFfmpegReadsIt(value)]) {
+    for (const match of text.matchAll(/name:([^,\s]*)/g)) {
+      if (!/^[A-Za-z0-9_-]+$/.test(match[1]!)) return `var_stream_map names may only hold letters, digits, _ and -, not "${match[1]}"`;
     }
   }
   return undefined;

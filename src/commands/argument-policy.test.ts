@@ -191,7 +191,8 @@ describe('checkArguments refuses', () => {
     // reads an output, in any command (a review read a host file this way).
     ['-f u8 -i {{in_x}} -f u8 x.m3u8 -vf "nullsink;movie={{out_r}}" {{out_log}}', '{{out_r}} is an output'],
     // Variant names replace %v in file names after every check (a review wrote outside the work dir).
-    ['-i {{in_x}} -f hls -var_stream_map " v:0,name:./." -hls_segment_filename a%v%vx {{out_r}}', 'protocol "v:"'],
+    ['-i {{in_x}} -f hls -var_stream_map " v:0,name:./." -hls_segment_filename a%v%vx {{out_r}}', 'var_stream_map names'],
+    ['-i {{in_x}} -f hls -var_stream_map "v:0,name:tp:127.0.0.1:9/x" -hls_segment_filename ht%v%d.ts {{out_r}}', 'var_stream_map names'],
     ['-i {{in_x}} -f fifo -fifo_format hls -format_opts "var_stream_map=v\\:0,name\\:tp\\:127.0.0.1\\:9/x:hls_segment_filename=ht%v%d.ts" {{out_r}}', 'var_stream_map names'],
     // Written by a filter (metadata's print file) and read by movie= in another graph of the run.
     ['-i {{in_x}} -vf "metadata=mode=print:file={{in_y}}" -f null - -vf "movie={{in_y}}" {{out_r}}', '{{in_y}} is written by this same command'],
@@ -301,6 +302,7 @@ describe('checkArguments accepts', () => {
     ['-i {{in_x}} -vf "sws_flags=bicubic;scale=2:2" -af volume=0.5 {{out_r}}'],
     ['-i {{in_x}} -i {{in_y}} -lavfi "psnr=stats_file={{out_log}}" -f null -'],
     ['-i {{in_x}} -vf "vidstabdetect=result={{out_log}}" -f null -'],
+    ['-i {{in_x}} -map 0:v -map 0:v -c:v libx264 -f hls -var_stream_map "v:0,name:low v:1,name:high" -hls_segment_filename seg_%v_%d.ts {{out_r}}'],
     ['-i {{in_x}} -vf "movie={{in_y}},scale=2:2" -vf "subtitles={{in_srt}}:force_style=\'Fontsize=24\'" {{out_r}}'],
     ['-i {{in_x}} -af "ametadata=print:key=lavfi.r128.I:file={{out_log}},ebur128=metadata=1" -f null -'],
     ['-noautorotate -i {{in_x}} -vf "drawbox=color=#ff0000@0.5:t=fill,fade=t=in:st=0:d=1" {{out_r}}'],

@@ -62,7 +62,9 @@ const TEXT_OPTIONS = set('metadata');
 const CODEC_OPTIONS = set('c codec vcodec acodec scodec dcodec');
 // Hardware codecs open host devices (/dev/dri, /dev/video*, GPUs), or libraries (OpenMAX) by name.
 const HARDWARE_CODEC = /_(omx|v4l2m2m|vaapi|qsv|nvenc|cuvid|vdpau|vulkan|mmal|rkmpp|mediacodec|amf|mf|videotoolbox|d3d11va|dxva2)$/i;
-const VALUE_PREFIXES = new Map([['force_key_frames', ['expr']]]);
+// Values that begin "word:" without naming a protocol (a variant map's "v:0,a:0 v:1,a:1").
+const STREAM_MAP_KEYS = ['v', 'a', 's', 'name', 'agroup', 'sgroup', 'ccgroup', 'language', 'instreamid', 'default'];
+const VALUE_PREFIXES = new Map([['force_key_frames', ['expr']], ['var_stream_map', STREAM_MAP_KEYS], ['cc_stream_map', STREAM_MAP_KEYS]]);
 const SCRATCH_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.%$-]*$/;
 const SCRATCH_INPUT = /^[A-Za-z0-9_][A-Za-z0-9_.%*?-]*$/; // image2 sequence and glob patterns
 

@@ -4,7 +4,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { AuthenticatedAccount } from '../accounts/accounts-service.ts';
 import type { Authorize } from '../accounts/authenticator.ts';
 import { canonicalJson, idempotencyStore } from '../http/idempotency.ts';
-import { sendJson } from '../http/respond.ts';
+import { headerValue, sendJson } from '../http/respond.ts';
 import type { Deps } from '../platform/context.ts';
 import { AppError, invalidRequest } from '../platform/errors.ts';
 
@@ -14,11 +14,6 @@ export interface PendingIdempotency {
   /** Gives the key up unless settle kept an answer: a request that failed is forgotten. */
   end(): Promise<void>;
 }
-
-const header = (req: IncomingMessage, name: string) => {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-};
 
 /**
  * Idempotency-Key on POST /graphql, by the REST rules: the first request runs and a kept answer is
@@ -30,8 +25,8 @@ export function graphqlIdempotency(deps: Deps, authorize: Authorize) {
   return {
     /** Refuses a key on a multipart request before its body is read. */
     checkRequest(req: IncomingMessage): void {
-      if (req.method !== 'POST' || header(req, 'idempotency-key') === undefined) return;
-      if (/^multipart\//i.test(header(req, 'content-type') ?? '')) {
+      if (req.method !== 'POST' || headerValue(req, 'idempotency-key') === undefined) return;
+      if (/^multipart\//i.test(headerValue(req, 'content-type') ?? '')) {
         req.resume();
         throw invalidRequest('Idempotency-Key is not taken on a GraphQL upload (multipart): upload through POST /api/v1/files/upload to use one.');
       }
@@ -47,13 +42,13 @@ export function graphqlIdempotency(deps: Deps, authorize: Authorize) {
       res: ServerResponse,
       bodyParams: unknown,
     ): Promise<'answered' | { account: AuthenticatedAccount; pending: PendingIdempotency } | undefined> {
-      const given = req.method === 'POST' ? header(req, 'idempotency-key') : undefined;
+      const given = req.method === 'POST' ? headerValue(req, 'idempotency-key') : undefined;
       if (given === undefined) return undefined;
       const key = store.checkKey(given);
       // Without a valid key yoga answers 401 itself; over the rate limit, the 429 is thrown here.
       let account: AuthenticatedAccount;
       try {
-        account = await authorize(header(req, 'x-api-key'));
+        account = await authorize(headerValue(req, 'x-api-key'));
       } catch (err) {
         if (err instanceof AppError && err.code === 'UNAUTHORIZED') return undefined;
         throw err;

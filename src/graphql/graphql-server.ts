@@ -6,6 +6,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { AuthenticatedAccount } from '../accounts/accounts-service.ts';
 import type { Authorize } from '../accounts/authenticator.ts';
 import { MAX_JSON_BODY_BYTES } from '../http/json-body.ts';
+import { headerValue } from '../http/respond.ts';
 import type { Deps } from '../platform/context.ts';
 import type { GraphQLContext } from './builder.ts';
 import { createErrorMasker } from './error-mask.ts';
@@ -121,7 +122,7 @@ export function createGraphQL(deps: Deps, authorize: Authorize) {
           } catch (err) {
             return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
           }
-          const apiKey = readKey(ctx.connectionParams) ?? readHeader(ctx.extra.request, 'x-api-key');
+          const apiKey = readKey(ctx.connectionParams) ?? headerValue(ctx.extra.request, 'x-api-key');
           let contextValue: GraphQLContext;
           try {
             contextValue = await contextFor(apiKey, `ws-${ctx.extra.request.headers['sec-websocket-key'] ?? ''}`);
@@ -175,7 +176,3 @@ function readKey(params: Record<string, unknown> | undefined): string | undefine
   return typeof value === 'string' ? value : undefined;
 }
 
-function readHeader(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}

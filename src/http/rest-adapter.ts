@@ -8,7 +8,7 @@ import { AppError, invalidRequest, notFound, type ErrorDetail } from '../platfor
 import { canonicalJson, idempotencyStore } from './idempotency.ts';
 import { parseJson, readJsonText } from './json-body.ts';
 import { readMultipart } from './multipart.ts';
-import { sendError, sendJson } from './respond.ts';
+import { headerValue, sendError, sendJson } from './respond.ts';
 import type { RestRoute } from './rest-route.ts';
 
 interface CompiledRoute {
@@ -117,10 +117,6 @@ async function fingerprintForm(req: IncomingMessage, route: RestRoute, hash: Has
   await readMultipart(req, fileField, (part) => finished(part.stream.resume()), (content) => hash.update(content));
 }
 
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 function safeDecode(segment: string): string {
   try {

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { PassThrough, Readable } from 'node:stream';
 import busboy from 'busboy';
 import { invalidRequest, validationError } from '../platform/errors.ts';
+import { canonicalJson } from './idempotency.ts';
 import { detachableStream } from './upload-stream.ts';
 
 export interface MultipartFile {
@@ -132,8 +133,6 @@ function digestFile(stream: Readable, field: string, info: busboy.FileInfo): Fil
  * share it, and the order in which the parser hands out parts cannot change it.
  */
 function formContent(fields: Record<string, string>, file: FileDigest | undefined): string {
-  return JSON.stringify({
-    fields: Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-    file: file && { field: file.field, filename: file.filename ?? null, mimeType: file.mimeType ?? null, size: file.size, sha256: file.sha256.digest('hex') },
-  });
+  const summary = file ? { field: file.field, filename: file.filename ?? null, mimeType: file.mimeType ?? null, size: file.size, sha256: file.sha256.digest('hex') } : null;
+  return canonicalJson({ fields, file: summary })!; // two levels deep: never past canonicalJson's limit
 }

@@ -21,22 +21,19 @@ async function main(): Promise<void> {
   // was started, the embedded Postgres above all, rather than kill the process where it stands.
   const starting = new AbortController();
   let app: App | undefined;
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    if (!app) {
-      starting.abort();
-      return;
-    }
-    app.stop().then(
+  const stopAndExit = (started: App) =>
+    started.stop().then(
       () => process.exit(0),
       (err: unknown) => {
         log.error({ err }, 'shutdown failed');
         process.exit(1);
       },
     );
+  const shutdown = (signal: string) => {
+    if (starting.signal.aborted) return;
+    starting.abort();
+    log.info({ signal }, 'shutting down');
+    if (app) void stopAndExit(app);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
   // An HTTP process of a cluster whose primary is gone (even SIGKILLed) must not live on alone.
@@ -50,10 +47,9 @@ async function main(): Promise<void> {
     log.info('stopped during start-up');
     process.exit(0);
   }
-  if (stopping) {
+  if (starting.signal.aborted) {
     // The signal came as start-up finished, too late for it to notice.
-    stopping = false;
-    shutdown('start-up interrupted');
+    void stopAndExit(app);
     return;
   }
   if (isHttpChild()) answerMetricCollections(app.deps.metrics.registry);
